@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HealingTogetherConfig(AppConfig):
+    name = "healing_together"
+    verbose_name = "Healing Together"

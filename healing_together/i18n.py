@@ -1,0 +1,29 @@
+"""Language helpers: which language a path is in, and the same page in the other languages."""
+
+from django.conf import settings
+from django.urls import translate_url
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def language_from_path(path):
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in LANGUAGE_CODES else None
+
+
+def alternate_paths(request, overrides=None):
+    """{language: path} of the current page in every language, with its query string.
+
+    Pages whose slugs differ per language pass `overrides` ({language: path}); other pages
+    are translated through their URL pattern. A path that cannot be translated (a 404) gives
+    that language's home page.
+    """
+    query = request.GET.urlencode()
+    suffix = f"?{query}" if query else ""
+    if overrides is not None:
+        return {code: path + suffix for code, path in overrides.items()}
+    paths = {}
+    for code in LANGUAGE_CODES:
+        path = translate_url(request.path, code)
+        paths[code] = path + suffix if language_from_path(path) == code else f"/{code}/"
+    return paths

@@ -1,0 +1,69 @@
+import logging
+
+from django import template
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import translation
+from django.utils.html import format_html
+
+from healing_together.i18n import alternate_paths
+
+register = template.Library()
+logger = logging.getLogger(__name__)
+
+# Shown when the database cannot be read: the one number that must never be missing.
+EMERGENCY_FALLBACK = [{"number": "112", "dial": "112", "name": "112"}]
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """The current page in every language: for the switcher and the hreflang links.
+
+    A view can pass `alternates` ({language: path}) when slugs differ per language, and
+    `switcher` when a missing translation should lead somewhere else than nowhere.
+    """
+    request = context["request"]
+    alternates = context.get("alternates") or alternate_paths(request)
+    switcher = context.get("switcher") or alternates
+    current = translation.get_language()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        info = translation.get_language_info(code)
+        path = switcher.get(code)
+        versions.append(
+            {
+                "code": code,
+                "name_local": info["name_local"],
+                "path": path,
+                "alternate": alternates.get(code),
+                "absolute": request.build_absolute_uri(alternates[code])
+                if code in alternates
+                else None,
+                "current": code == current,
+            }
+        )
+    return versions
+
+
+@register.inclusion_tag("includes/_helpline_strip.html", takes_context=True)
+def helpline_strip(context):
+    from directory.models import Helpline
+
+    try:
+        lines = Helpline.objects.for_strip(translation.get_language())
+    except DatabaseError:
+        logger.warning("Helplines could not be read; showing 112 only.")
+        lines = EMERGENCY_FALLBACK
+    return {"lines": lines or EMERGENCY_FALLBACK, "request": context.get("request")}
+
+
+@register.simple_tag
+def lang_attr(obj, field):
+    """` lang="xx"` when the field's text shown in this language comes from another language."""
+    current = translation.get_language()
+    if getattr(obj, f"{field}_{current}", None):
+        return ""
+    for code, _name in settings.LANGUAGES:
+        if getattr(obj, f"{field}_{code}", None):
+            return format_html(' lang="{}"', code)
+    return ""

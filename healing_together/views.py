@@ -1,0 +1,117 @@
+import datetime
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import TemplateView
+
+from directory.models import Audience
+
+from .i18n import language_from_path
+
+# Bump when the privacy notice changes in substance.
+PRIVACY_UPDATED = datetime.date(2026, 11, 21)
+
+
+class HomeView(TemplateView):
+    template_name = "pages/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(audiences=Audience.objects.all(), **kwargs)
+
+
+class LocalisedContentView(TemplateView):
+    """A page whose long text is written per language in templates/pages/content/."""
+
+    template_name = "pages/content_page.html"
+    content_name = ""
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        language = translation.get_language()
+        return super().get_context_data(
+            title=self.title,
+            content_template=f"pages/content/_{self.content_name}.{language}.html",
+            **kwargs,
+        )
+
+
+class AboutView(LocalisedContentView):
+    content_name = "about"
+    title = translation.gettext_lazy("About Healing Together")
+
+
+class PrivacyView(LocalisedContentView):
+    content_name = "privacy"
+    title = translation.gettext_lazy("Privacy")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(privacy_updated=PRIVACY_UPDATED, **kwargs)
+
+
+@require_GET
+def root_redirect(request):
+    """`/` sends the visitor to the language their browser prefers (Dutch when none matches)."""
+    language = translation.get_language_from_request(request, check_path=False)
+    response = HttpResponseRedirect(f"/{language}/")
+    response["Vary"] = "Accept-Language"
+    return response
+
+
+@require_POST
+def set_language(request):
+    """Switch language without JavaScript and without a cookie: the language is in the URL.
+
+    An unknown language or a `next` pointing to another site is ignored: the visitor lands on
+    the home page of a language the site has.
+    """
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "")
+    codes = {code for code, _name in settings.LANGUAGES}
+    safe = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if language not in codes:
+        language = translation.get_language()
+    if not safe or not next_url.startswith("/"):
+        return HttpResponseRedirect(reverse_in("home", language))
+    return HttpResponseRedirect(translate_url(next_url, language))
+
+
+def reverse_in(name, language, **kwargs):
+    with translation.override(language):
+        return reverse(name, **kwargs)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /i18n/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _error_language(request):
+    return language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
+def page_not_found(request, exception=None):
+    with translation.override(_error_language(request)):
+        return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    with translation.override(_error_language(request)):
+        return render(request, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    with translation.override(_error_language(request)):
+        return render(request, "403_csrf.html", status=403)
