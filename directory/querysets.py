@@ -1,0 +1,124 @@
+"""Query logic of the directory, kept on QuerySets so views stay thin."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.utils import timezone
+
+
+class GroupQuerySet(models.QuerySet):
+    def published(self):
+        """What the public sees: published, not ended, verified recently enough."""
+        oldest = timezone.localdate() - datetime.timedelta(days=settings.GROUP_HIDDEN_AFTER_DAYS)
+        return self.filter(published=True, last_verified__gte=oldest).exclude(status="ended")
+
+    def for_listing(self):
+        """Everything a result card shows, in a constant number of queries."""
+        from .models import Audience, SpokenLanguage, Topic
+
+        return self.select_related(
+            "organisation", "municipality", "municipality__province", "municipality__region"
+        ).prefetch_related(
+            Prefetch("audiences", queryset=Audience.objects.order_by("order", "slug")),
+            Prefetch("topics", queryset=Topic.objects.order_by("order", "slug")),
+            Prefetch("languages", queryset=SpokenLanguage.objects.order_by("order", "code")),
+            "serves_regions",
+        )
+
+    def for_detail(self):
+        return self.for_listing().select_related("organisation__parent")
+
+    def search(self, text):
+        """Every word must appear, ignoring case and accents, in any language's text."""
+        from .models import fold
+
+        words = fold(text).split()
+        query = Q()
+        for word in words[:10]:
+            query &= Q(search_text__contains=word)
+        return self.filter(query)
+
+    def serving(self, municipalities):
+        """Groups near these municipalities, with a `proximity` rank for each.
+
+        0: in the municipality; 1: elsewhere in its province; 2: elsewhere in its region;
+        3: online and serving that region (or all of Belgium). Groups further away are left out.
+        """
+        municipalities = list(municipalities)
+        codes = [m.pk for m in municipalities]
+        provinces = {m.province_id for m in municipalities if m.province_id}
+        regions = {m.region_id for m in municipalities}
+        online = Q(attendance__in=["online", "hybrid"]) & (
+            Q(serves_regions__isnull=True) | Q(serves_regions__in=regions)
+        )
+        nearby = (
+            Q(municipality__in=codes)
+            | Q(municipality__province__in=provinces)
+            | Q(municipality__region__in=regions)
+        )
+        matching = self.filter(nearby | online).values("pk")
+        return self.filter(pk__in=matching).annotate(
+            proximity=Case(
+                When(municipality__in=codes, then=Value(0)),
+                When(municipality__province__in=provinces, then=Value(1)),
+                When(municipality__region__in=regions, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+
+
+class NetworkQuerySet(models.QuerySet):
+    def covering(self, municipalities):
+        return self.filter(municipalities__in=list(municipalities)).distinct()
+
+    def by_region(self):
+        """[(region, [networks])] for the networks list, in two queries."""
+        from .models import Region
+
+        pairs = set(self.values_list("pk", "municipalities__region").distinct())
+        networks = {n.pk: n for n in self.order_by("kind", "name")}
+        result = []
+        for region in Region.objects.order_by("code"):
+            members = [networks[pk] for pk in networks if (pk, region.pk) in pairs]
+            if members:
+                result.append((region, members))
+        return result
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def matching(self, text):
+        """Municipalities for a postcode, or whose name (any language, any accents) matches."""
+        from .models import fold
+
+        text = text.strip()
+        if text.isdigit():
+            return list(self.filter(postal_codes__code=text).distinct().select_related("region"))
+        wanted = fold(text)
+        if len(wanted) < 2:
+            return []
+        places = list(self.select_related("region"))
+        exact = [m for m in places if wanted in {fold(n) for n in m.all_names()}]
+        return exact or [m for m in places if any(wanted in fold(n) for n in m.all_names())][:20]
+
+
+class HelplineQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def for_strip(self, language):
+        """The few lines a page's header strip shows for its language."""
+        return [line for line in self.active() if language in (line.strip_languages or [])]
+
+
+def counts_by(queryset, field):
+    """{value: number of distinct groups} for one field, in one query."""
+    rows = (
+        queryset.order_by()
+        .values_list(field)
+        .annotate(n=models.Count("pk", distinct=True))
+        .values_list(field, "n")
+    )
+    return {value: n for value, n in rows if value is not None}

@@ -1,0 +1,85 @@
+"""Recurring schedules: when a group meets next, and its RFC 5545 recurrence rule.
+
+A group meets every week, every two weeks, or on the nth weekday of each month (e.g. the second
+Tuesday), at a local Brussels time, optionally between a first and a last date. Groups with
+continuous intake have no fixed sessions.
+"""
+
+import datetime
+import zoneinfo
+
+from dateutil import rrule
+
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
+RRULE_DAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
+
+
+def rule_for(group, after=None):
+    """A dateutil rrule for the group's sessions, in naive Brussels local time, or None."""
+    if group.frequency == "continuous" or group.weekday is None or group.start_time is None:
+        return None
+    if group.status == "ended":
+        return None
+    day = RRULE_DAYS[group.weekday]
+    first = group.start_date or _anchor(after)
+    dtstart = datetime.datetime.combine(first, group.start_time)
+    until = datetime.datetime.combine(group.end_date, group.start_time) if group.end_date else None
+    if group.frequency == "weekly":
+        return rrule.rrule(rrule.WEEKLY, byweekday=day, dtstart=dtstart, until=until)
+    if group.frequency == "fortnightly":
+        return rrule.rrule(rrule.WEEKLY, interval=2, byweekday=day, dtstart=dtstart, until=until)
+    if group.frequency == "monthly" and group.week_of_month:
+        return rrule.rrule(
+            rrule.MONTHLY, byweekday=day(group.week_of_month), dtstart=dtstart, until=until
+        )
+    return None
+
+
+def _anchor(after):
+    """Without a first date, a weekly rule is anchored on the Monday of the current ISO week.
+
+    The anchor only matters for groups that meet every two weeks; editors give a first date
+    for those (the admin asks for it), so the anchor is a stable fallback, not a guess that
+    moves every day.
+    """
+    today = (after or datetime.datetime.now(BRUSSELS)).date()
+    year = today.isocalendar().year
+    return datetime.date.fromisocalendar(year, 1, 1)
+
+
+def occurrences(group, after, count):
+    """Up to `count` session starts after `after`, as aware datetimes in Brussels time."""
+    rule = rule_for(group, after)
+    if rule is None:
+        return []
+    local_after = after.astimezone(BRUSSELS).replace(tzinfo=None)
+    found = []
+    current = rule.after(local_after)
+    while current is not None and len(found) < count:
+        found.append(current.replace(tzinfo=BRUSSELS))
+        current = rule.after(current)
+    return found
+
+
+def next_occurrence(group, after):
+    found = occurrences(group, after, 1)
+    return found[0] if found else None
+
+
+def rrule_properties(group):
+    """The RRULE of the group's schedule as a dict for icalendar's vRecur."""
+    if group.weekday is None or group.frequency == "continuous":
+        return None
+    day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][group.weekday]
+    if group.frequency == "weekly":
+        recur = {"FREQ": "WEEKLY", "BYDAY": day}
+    elif group.frequency == "fortnightly":
+        recur = {"FREQ": "WEEKLY", "INTERVAL": 2, "BYDAY": day}
+    elif group.frequency == "monthly" and group.week_of_month:
+        recur = {"FREQ": "MONTHLY", "BYDAY": f"{group.week_of_month}{day}"}
+    else:
+        return None
+    if group.end_date and group.start_time:
+        end = datetime.datetime.combine(group.end_date, group.start_time, tzinfo=BRUSSELS)
+        recur["UNTIL"] = end.astimezone(datetime.UTC)
+    return recur
