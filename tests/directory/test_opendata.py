@@ -1,0 +1,60 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+
+from directory.models import Group
+from tests.factories import make_group
+
+pytestmark = pytest.mark.django_db
+
+
+def test_json_export_uses_hsds_style_fields_and_filters(client, reference):
+    make_group(audiences=["caregivers"], languages=["nl", "ar"])
+    make_group(audiences=["parents"])
+    make_group(published=False)
+    response = client.get("/en/groups/data.json", {"audience": "caregivers"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["total_items"] == 1
+    record = data["contents"][0]
+    assert record["languages"] == ["nl", "ar"]
+    assert record["audiences"] == ["caregivers"]
+    assert record["location"]["city_refnis"] == "21004"
+    assert record["schedule"]["byday"] == "TU"
+    for key in ("id", "name", "organization", "attendance", "fees", "status", "assured_date"):
+        assert key in record
+
+
+def test_export_is_paginated(client, reference):
+    for _ in range(101):
+        make_group()
+    first = client.get("/en/groups/data.json").json()
+    assert (first["size"], first["total_pages"], first["last_page"]) == (100, 2, False)
+    second = client.get("/en/groups/data.json", {"page": 2}).json()
+    assert second["size"] == 1
+    assert second["previous"]
+
+
+def test_modified_after(client, reference):
+    old = make_group()
+    Group.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=30))
+    new = make_group()
+    since = (timezone.now() - datetime.timedelta(days=1)).date().isoformat()
+    data = client.get("/en/groups/data.json", {"modified_after": since}).json()
+    assert [r["id"] for r in data["contents"]] == [str(new.pk)]
+    bad = client.get("/en/groups/data.json", {"modified_after": "yesterday-ish"})
+    assert bad.status_code == 200
+    assert bad.json()["total_items"] == 2
+
+
+def test_csv_export(client, reference):
+    make_group(name_en='Grief, loss and "hope"')
+    response = client.get("/fr/groupes/data.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 1
+    assert rows[0]["city_refnis"] == "21004"
+    assert rows[0]["fees"] == "free"

@@ -1,0 +1,144 @@
+"""Plain factory helpers: each makes one valid object with sensible defaults."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from directory.management.commands.load_reference import Command as ReferenceLoader
+from directory.models import (
+    Audience,
+    Group,
+    Municipality,
+    Network,
+    Organisation,
+    PostalCode,
+    Province,
+    Region,
+    SpokenLanguage,
+    Topic,
+)
+
+STATBEL = "https://statbel.fgov.be/en/open-data"
+_counter = itertools.count(1)
+
+
+def make_geography():
+    """A small, real slice of Belgium: Brussels (1050 spans two municipalities) and Antwerp."""
+    brussels = Region.objects.create(
+        code="04000",
+        slug="brussels",
+        name_nl="Brussels Hoofdstedelijk Gewest",
+        name_fr="Région de Bruxelles-Capitale",
+        name_en="Brussels-Capital Region",
+        source_url=STATBEL,
+    )
+    flanders = Region.objects.create(
+        code="02000",
+        slug="flanders",
+        name_nl="Vlaams Gewest",
+        name_fr="Région flamande",
+        name_en="Flemish Region",
+        source_url=STATBEL,
+    )
+    Region.objects.create(
+        code="03000",
+        slug="wallonia",
+        name_nl="Waals Gewest",
+        name_fr="Région wallonne",
+        name_en="Walloon Region",
+        source_url=STATBEL,
+    )
+    antwerp_province = Province.objects.create(
+        code="10000",
+        region=flanders,
+        name_nl="Antwerpen",
+        name_fr="Anvers",
+        name_en="Antwerp",
+        source_url=STATBEL,
+    )
+    places = [
+        ("21004", "Brussel", "Bruxelles", "City of Brussels", None, brussels, ["1000", "1050"]),
+        ("21009", "Elsene", "Ixelles", "Ixelles", None, brussels, ["1050"]),
+        ("11002", "Antwerpen", "Anvers", "Antwerp", antwerp_province, flanders, ["2000"]),
+        ("11005", "Boom", "Boom", "Boom", antwerp_province, flanders, ["2850"]),
+    ]
+    for code, nl, fr, en, province, region, postcodes in places:
+        municipality = Municipality.objects.create(
+            code=code,
+            name_nl=nl,
+            name_fr=fr,
+            name_en=en,
+            province=province,
+            region=region,
+            source_url=STATBEL,
+        )
+        for postcode in postcodes:
+            PostalCode.objects.create(code=postcode, municipality=municipality)
+
+
+def load_taxonomies_and_helplines():
+    loader = ReferenceLoader()
+    loader.update = False
+    loader.load_taxonomies()
+    loader.load_helplines()
+
+
+def make_organisation(**fields):
+    fields.setdefault("name", f"Organisation {next(_counter)}")
+    return Organisation.objects.create(**fields)
+
+
+def make_group(audiences=(), topics=(), languages=("nl",), serves_regions=(), **fields):
+    n = next(_counter)
+    defaults = {
+        "kind": Group.Kind.SUPPORT,
+        "name_nl": f"Praatgroep {n}",
+        "name_fr": f"Groupe de parole {n}",
+        "name_en": f"Talking group {n}",
+        "summary_nl": "Een warme groep om te praten.",
+        "summary_fr": "Un groupe chaleureux pour parler.",
+        "summary_en": "A warm group to talk.",
+        "facilitation": Group.Facilitation.PEER,
+        "attendance": Group.Attendance.IN_PERSON,
+        "municipality": Municipality.objects.get(code="21004"),
+        "postal_code": "1000",
+        "frequency": Group.Frequency.WEEKLY,
+        "weekday": 1,
+        "start_time": datetime.time(19, 0),
+        "cost": Group.Cost.FREE,
+        "registration": Group.Registration.NONE,
+        "published": True,
+        "last_verified": timezone.localdate(),
+    }
+    if fields.get("attendance") == Group.Attendance.ONLINE:
+        defaults["municipality"] = None
+        defaults["postal_code"] = ""
+    if "organisation" not in fields:
+        defaults["organisation"] = make_organisation()
+    defaults.update(fields)
+    group = Group(**defaults)
+    group.full_clean()
+    group.save()
+    group.audiences.set(Audience.objects.filter(slug__in=audiences))
+    group.topics.set(Topic.objects.filter(slug__in=topics))
+    group.languages.set(SpokenLanguage.objects.filter(code__in=languages))
+    group.serves_regions.set(Region.objects.filter(slug__in=serves_regions))
+    return group
+
+
+def make_network(municipality_codes=("21004", "21009"), **fields):
+    n = next(_counter)
+    defaults = {
+        "slug": f"network-{n}",
+        "kind": Network.Kind.ADULT,
+        "name": f"Network {n}",
+        "area_description_nl": "Het hele gebied",
+        "area_description_fr": "Toute la zone",
+        "area_description_en": "The whole area",
+        "source_url": "https://example.org/source",
+    }
+    defaults.update(fields)
+    network = Network.objects.create(**defaults)
+    network.municipalities.set(Municipality.objects.filter(code__in=municipality_codes))
+    return network

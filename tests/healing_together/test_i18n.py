@@ -1,0 +1,145 @@
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import make_group
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("fr-BE,fr;q=0.9,en;q=0.5", "/fr/"),
+        ("en-GB,en;q=0.8", "/en/"),
+        ("nl-BE", "/nl/"),
+        ("de-DE,de;q=0.9", "/nl/"),
+        ("", "/nl/"),
+    ],
+)
+def test_root_sends_visitor_to_preferred_language(client, accept, expected):
+    response = client.get("/", headers={"accept-language": accept})
+    assert response.status_code == 302
+    assert response["Location"] == expected
+    assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("name", "paths"),
+    [
+        ("home", ("/nl/", "/fr/", "/en/")),
+        ("about", ("/nl/over-ons/", "/fr/a-propos/", "/en/about/")),
+        ("privacy", ("/nl/privacy/", "/fr/vie-privee/", "/en/privacy/")),
+        ("directory:group_list", ("/nl/groepen/", "/fr/groupes/", "/en/groups/")),
+        ("directory:network_list", ("/nl/netwerken/", "/fr/reseaux/", "/en/networks/")),
+        ("directory:platform_list", ("/nl/platformen/", "/fr/plateformes/", "/en/platforms/")),
+        ("directory:helplines", ("/nl/hulp-nu/", "/fr/aide-urgente/", "/en/help-now/")),
+    ],
+)
+def test_paths_are_translated(name, paths):
+    for language, path in zip(("nl", "fr", "en"), paths, strict=True):
+        with translation.override(language):
+            assert reverse(name) == path
+
+
+def test_switcher_keeps_page_and_filters(client, reference):
+    response = client.get("/fr/groupes/?audience=caregivers&region=brussels")
+    html = response.content.decode()
+    assert 'href="/nl/groepen/?audience=caregivers&amp;region=brussels"' in html
+    assert 'href="/en/groups/?audience=caregivers&amp;region=brussels"' in html
+    assert 'aria-current="true" lang="fr"' in html
+
+
+def test_hreflang_alternates_and_x_default(client, reference):
+    html = client.get("/en/networks/").content.decode()
+    for language, path in (
+        ("nl", "/nl/netwerken/"),
+        ("fr", "/fr/reseaux/"),
+        ("en", "/en/networks/"),
+    ):
+        assert (
+            f'<link rel="alternate" hreflang="{language}" href="http://testserver{path}">' in html
+        )
+    assert (
+        '<link rel="alternate" hreflang="x-default" href="http://testserver/nl/netwerken/">' in html
+    )
+    assert '<html lang="en">' in html
+
+
+def test_group_switcher_uses_each_languages_slug(client, reference):
+    group = make_group(
+        name_nl="Rouwgroep Elsene", name_fr="Groupe deuil Ixelles", name_en="Grief group"
+    )
+    html = client.get(f"/fr/groupes/{group.slug_fr}/").content.decode()
+    assert f'href="/nl/groepen/{group.slug_nl}/"' in html
+    assert f'href="/en/groups/{group.slug_en}/"' in html
+
+
+def test_set_language_translates_the_next_url(client, reference):
+    response = client.post(
+        "/i18n/setlang/", {"language": "fr", "next": "/nl/groepen/?kind=support"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/groupes/?kind=support"
+    assert not response.cookies  # the language lives in the URL, not in a cookie
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"language": "xx", "next": "/nl/groepen/"},
+        {"language": "fr", "next": "https://evil.example/"},
+        {"language": "fr", "next": "//evil.example/"},
+        {"language": "fr"},
+        {},
+    ],
+)
+def test_set_language_ignores_bad_input_safely(client, reference, data):
+    response = client.post("/i18n/setlang/", data)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/")
+    assert not response["Location"].startswith("//")
+
+
+def test_unknown_language_prefix_is_a_404_in_the_default_language(client, reference):
+    response = client.get("/de/gruppen/", headers={"accept-language": "fr"})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="nl">' in html
+    assert "We konden deze pagina niet vinden" in html
+
+
+def test_unknown_path_is_a_404_in_its_language(client, reference):
+    response = client.get("/fr/nulle-part/")
+    assert response.status_code == 404
+    assert '<html lang="fr">' in response.content.decode()
+
+
+def test_bad_host_header_is_a_400(client):
+    response = client.get("/nl/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+
+
+def catalogs():
+    return sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
+
+
+def test_every_language_has_a_catalog():
+    languages = {path.parts[-3] for path in catalogs()}
+    assert languages == {code for code, _name in settings.LANGUAGES}
+
+
+@pytest.mark.parametrize("path", catalogs(), ids=lambda p: p.parts[-3])
+def test_catalogs_have_no_untranslated_or_fuzzy_entry(path):
+    catalog = polib.pofile(str(path))
+    untranslated = [entry.msgid for entry in catalog.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalog.fuzzy_entries()]
+    assert untranslated == []
+    assert fuzzy == []
+    assert len(catalog.translated_entries()) > 100

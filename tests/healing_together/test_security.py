@@ -1,0 +1,101 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import make_group, make_network
+from tests.sitemap import sitemap_paths
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def every_page(client, reference):
+    make_group()
+    make_network()
+    return sitemap_paths(client)
+
+
+def test_sitemap_lists_every_page_in_every_language(every_page):
+    assert len(every_page) >= 3 * 9
+    for prefix in ("/nl/", "/fr/", "/en/"):
+        assert any(path.startswith(prefix + "") for path in every_page)
+
+
+def test_security_headers_on_every_public_page(client, every_page):
+    for path in every_page:
+        response = client.get(path, secure=True)
+        assert response.status_code == 200, path
+        csp = response["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
+        assert directives["default-src"] == "'none'", path
+        assert directives["frame-ancestors"] == "'none'"
+        assert directives["base-uri"] == "'none'"
+        assert directives["form-action"] == "'self'"
+        assert "unsafe" not in directives["script-src"]
+        assert "unsafe" not in directives["style-src"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+        # Privacy: a page without a form sets no cookie at all.
+        if b"<form" not in response.content or b'method="post"' not in response.content:
+            assert not response.cookies, path
+
+
+def test_pages_load_nothing_from_another_host(client, every_page):
+    for path in every_page:
+        html = client.get(path).content.decode()
+        for attribute in ('src="http', "src='http", 'href="//', 'rel="stylesheet" href="http'):
+            assert attribute not in html, path
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="healing-together.be",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(DJANGO_DEBUG="0", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_session_and_csrf_cookies_are_host_only_secure_names():
+    assert settings.SESSION_COOKIE_NAME == "__Host-sessionid"
+    assert settings.CSRF_COOKIE_NAME == "__Host-csrftoken"
+    assert settings.SESSION_COOKIE_SECURE
+    assert settings.CSRF_COOKIE_SECURE
+    assert settings.SESSION_COOKIE_HTTPONLY
+    assert settings.CSRF_COOKIE_HTTPONLY
+    assert settings.SESSION_COOKIE_SAMESITE == "Lax"
