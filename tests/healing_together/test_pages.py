@@ -75,3 +75,11 @@ def test_robots_points_to_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/nl/over-ons/", "/fr/a-propos/", "/en/about/"])
+def test_footer_data_credits_link_lands_on_the_sources_section(client, reference, path):
+    html = client.get(path).content.decode()
+    assert 'href="' + path + '#data"' in html
+    assert '<section id="data">' in html
+    assert "CC BY 4.0" in html
