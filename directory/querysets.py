@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 
@@ -46,20 +46,19 @@ class GroupQuerySet(models.QuerySet):
         0: in the municipality; 1: elsewhere in its province; 2: elsewhere in its region;
         3: online and serving that region (or all of Belgium). Groups further away are left out.
         """
+        from .models import Group
+
         municipalities = list(municipalities)
         codes = [m.pk for m in municipalities]
         provinces = {m.province_id for m in municipalities if m.province_id}
         regions = {m.region_id for m in municipalities}
+        areas = Group.serves_regions.through.objects.filter(group=OuterRef("pk"))
         online = Q(attendance__in=["online", "hybrid"]) & (
-            Q(serves_regions__isnull=True) | Q(serves_regions__in=regions)
+            ~Exists(areas) | Exists(areas.filter(region__in=regions))
         )
-        nearby = (
-            Q(municipality__in=codes)
-            | Q(municipality__province__in=provinces)
-            | Q(municipality__region__in=regions)
-        )
-        matching = self.filter(nearby | online).values("pk")
-        return self.filter(pk__in=matching).annotate(
+        # Correlated EXISTS instead of joins through the areas table: one row per group, so
+        # PostgreSQL and SQLite keep a simple plan whatever the size of the catalogue.
+        return self.filter(Q(municipality__region__in=regions) | online).annotate(
             proximity=Case(
                 When(municipality__in=codes, then=Value(0)),
                 When(municipality__province__in=provinces, then=Value(1)),
