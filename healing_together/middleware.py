@@ -43,7 +43,6 @@ def _check_database():
             cursor.execute("SELECT 1")
         return True
     except Exception:  # any driver error means "not ready"
-        connection.close_if_unusable_or_obsolete()
         return False
 
 
