@@ -23,3 +23,20 @@ def reference(db):
 def live_reference(transactional_db):
     make_geography()
     load_taxonomies_and_helplines()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_through_whitenoise():
+    """Let the live server serve static files as production does.
+
+    pytest-django wraps its live server in Django's StaticFilesHandler, which looks files up by
+    their source names and so cannot find the hashed names that production templates use.
+    Handing every request to the WSGI application lets WhiteNoise serve them, with their
+    real caching headers.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    original = StaticFilesHandler._should_handle
+    StaticFilesHandler._should_handle = lambda self, path: False
+    yield
+    StaticFilesHandler._should_handle = original
