@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
-from . import calendar, opendata
+from . import calendar, maps, opendata
 from .filters import GroupFilterSet, facets, option_counts, parse_modified_after, tolerant_filterset
 from .models import Group, Helpline, Municipality, Network, Platform, Region
 
@@ -101,6 +101,7 @@ class GroupDetailView(DetailView):
             alternates=alternates,
             sessions=group.upcoming_sessions(3),
             json_ld=opendata.group_json_ld(group, self.request),
+            map=maps.tile_map(group.latitude, group.longitude) if group.in_person else None,
             **kwargs,
         )
 

@@ -125,3 +125,18 @@ def test_demo_group_page_warns(client, reference):
     html = client.get(f"/nl/groepen/{group.slug_nl}/").content.decode()
     assert "Demo" in html or "demo" in html
     assert Group.objects.get(pk=group.pk).is_demo
+
+
+def test_no_map_and_no_third_party_request_by_default(client, reference):
+    group = make_group(latitude="50.83300", longitude="4.36700")
+    html = client.get(f"/en/groups/{group.slug_en}/").content.decode()
+    assert 'class="map"' not in html
+
+
+def test_map_when_an_operator_sets_a_tile_server(client, reference, settings):
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    group = make_group(latitude="50.83300", longitude="4.36700")
+    html = client.get(f"/en/groups/{group.slug_en}/").content.decode()
+    # Zoom 16 tile of that point in Ixelles: x = 33562, y = 21988.
+    assert 'href="https://tiles.example.org/16/33562/21988.png"' in html
+    assert "<circle cx=" in html
