@@ -71,9 +71,9 @@ def reference_json(name):
     return json.loads(path.read_text("utf-8"))
 
 
-def translated(values, fallback=""):
-    """{name_nl: …, name_fr: …} for the site's languages from {"nl": …, "fr": …}."""
-    return {code: values.get(code) or fallback for code in LANGUAGES}
+def name_fields(names, fallback):
+    """{"name_nl": …, "name_fr": …} for the site's languages from {"nl": …, "fr": …}."""
+    return {f"name_{code}": names.get(code) or fallback for code in LANGUAGES}
 
 
 def set_translated(obj, field, values):
@@ -122,7 +122,7 @@ class Command(BaseCommand):
                     "slug": REGION_SLUGS[item["id"]],
                     "source_url": item["sources"][0]["url"],
                     "retrieved": retrieved,
-                    **{f"name_{c}": v for c, v in translated(names, item["name"]["nl"]).items()},
+                    **name_fields(names, item["name"]["nl"]),
                 },
             )
             region_by_code[region.code] = region
@@ -139,7 +139,7 @@ class Command(BaseCommand):
                     "region": region_by_code[item["region"]],
                     "source_url": item["sources"][0]["url"],
                     "retrieved": retrieved,
-                    **{f"name_{c}": v for c, v in translated(names, names["nl"]).items()},
+                    **name_fields(names, names["nl"]),
                 },
             )
             province_by_code[province.code] = province
@@ -155,7 +155,7 @@ class Command(BaseCommand):
                 "province": province_by_code.get(item["province"]),
                 "source_url": source_url,
                 "retrieved": retrieved,
-                **{f"name_{c}": v for c, v in translated(names, local).items()},
+                **name_fields(names, local),
             }
             municipality = existing.get(item["id"])
             if municipality is None:
