@@ -2,6 +2,7 @@ import csv
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -11,7 +12,7 @@ from django_filters.views import FilterView
 
 from . import calendar, maps, opendata
 from .filters import GroupFilterSet, facets, option_counts, parse_modified_after, tolerant_filterset
-from .models import Group, Helpline, Municipality, Network, Platform, Region
+from .models import Group, Helpline, Municipality, Network, Platform
 
 
 class GroupListView(FilterView):
@@ -69,27 +70,26 @@ class GroupDetailView(DetailView):
     template_name = "directory/group_detail.html"
     context_object_name = "group"
 
-    def get_object(self, queryset=None):
-        language = translation.get_language()
-        groups = self.get_queryset()
-        group = groups.filter(**{f"slug_{language}": self.kwargs["slug"]}).first()
-        if group is None:
-            # A slug from another language: send the visitor to this language's address.
-            for code, _name in settings.LANGUAGES:
-                other = groups.filter(**{f"slug_{code}": self.kwargs["slug"]}).first()
-                if other is not None:
-                    raise RedirectTo(other.get_absolute_url())
-            raise Http404(_("No group found at this address."))
-        return group
-
     def get_queryset(self):
         return Group.objects.published().for_detail()
 
+    def get_object(self, queryset=None):
+        """The group whose slug, in any language, is in the address (one query)."""
+        slug = self.kwargs["slug"]
+        any_language = Q()
+        for code, _name in settings.LANGUAGES:
+            any_language |= Q(**{f"slug_{code}": slug})
+        group = self.get_queryset().filter(any_language).first()
+        if group is None:
+            raise Http404(_("No group found at this address."))
+        return group
+
     def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except RedirectTo as redirect:
-            return HttpResponsePermanentRedirect(redirect.url)
+        self.object = self.get_object()
+        if self.object.localized_slug() != kwargs["slug"]:
+            # A slug from another language: send the visitor to this language's address.
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         group = self.object
@@ -104,12 +104,6 @@ class GroupDetailView(DetailView):
             map=maps.tile_map(group.latitude, group.longitude) if group.in_person else None,
             **kwargs,
         )
-
-
-class RedirectTo(Exception):
-    def __init__(self, url):
-        super().__init__(url)
-        self.url = url
 
 
 def group_ical(request, slug):
@@ -167,7 +161,6 @@ class NetworkListView(TemplateView):
             context["municipalities"] = municipalities
             if municipalities:
                 context["found"] = Network.objects.covering(municipalities).order_by("kind", "name")
-        context["regions"] = Region.objects.prefetch_related("provinces").order_by("code")
         context["networks_by_region"] = Network.objects.by_region()
         return context
 

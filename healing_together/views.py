@@ -21,7 +21,7 @@ class HomeView(TemplateView):
     template_name = "pages/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(audiences=Audience.objects.all(), **kwargs)
+        return super().get_context_data(audiences=Audience.objects.all(), is_home=True, **kwargs)
 
 
 class LocalisedContentView(TemplateView):

@@ -83,3 +83,9 @@ def test_footer_data_credits_link_lands_on_the_sources_section(client, reference
     assert 'href="' + path + '#data"' in html
     assert '<section id="data">' in html
     assert "CC BY 4.0" in html
+
+
+def test_home_title_names_the_site_once(client, reference):
+    html = client.get("/en/").content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.count("Healing Together") == 1
