@@ -8,26 +8,14 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
-VERSION_KEY = "directory:choices-version"
+from healing_together.cache import VersionCounter
 
-
-def _version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.set(VERSION_KEY, version, None)
-    return version
-
-
-def invalidate(**_kwargs):
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+version = VersionCounter("directory:choices-version")
+invalidate = version.bump
 
 
 def cached_choices(name, build):
-    key = f"directory:choices:{name}:{translation.get_language()}:{_version()}"
+    key = f"directory:choices:{name}:{translation.get_language()}:{version.get()}"
     choices = cache.get(key)
     if choices is None:
         choices = list(build())

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import schedule as schedule_rules
 from .querysets import GroupQuerySet, HelplineQuerySet, MunicipalityQuerySet, NetworkQuerySet
@@ -121,6 +122,8 @@ class Term(models.Model):
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
+    history = HistoricalRecords(inherit=True)
+
     class Meta:
         abstract = True
         ordering = ["order", "slug"]
@@ -152,6 +155,8 @@ class SpokenLanguage(models.Model):
     native_name = models.CharField(_("name in that language"), max_length=60, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("spoken language")
@@ -173,6 +178,8 @@ class Organisation(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -214,6 +221,12 @@ class Group(models.Model):
         FULL = "full", _("Full")
         STARTS = "starts", _("Starts on a date")
         ENDED = "ended", _("Ended")
+
+    class Review(models.TextChoices):
+        NONE = "none", _("Added by an editor")
+        PENDING = "pending", _("Proposal waiting for review")
+        APPROVED = "approved", _("Proposal approved")
+        REJECTED = "rejected", _("Proposal rejected")
 
     class Registration(models.TextChoices):
         NONE = "none", _("No registration: just come")
@@ -323,6 +336,35 @@ class Group(models.Model):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Invented for development; never real.")
     )
+    published_at = models.DateTimeField(
+        _("first published"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("When the group first appeared on the site (newsletter digests use it)."),
+    )
+    # Proposals from organisers (the public "propose a group" form) wait here for an editor.
+    review = models.CharField(
+        _("review"), max_length=8, choices=Review.choices, default=Review.NONE, db_index=True
+    )
+    proposal_language = models.CharField(
+        _("language of the proposal"), max_length=5, choices=settings.LANGUAGES, blank=True
+    )
+    proposer_name = models.CharField(_("proposed by"), max_length=200, blank=True)
+    proposer_email = models.EmailField(_("proposer's email"), blank=True)
+    proposed_at = models.DateTimeField(_("proposed on"), null=True, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # Accent- and case-folded text of every searchable field in every language, so that free-text
@@ -330,6 +372,13 @@ class Group(models.Model):
     search_text = models.TextField(editable=False, blank=True)
 
     objects = GroupQuerySet.as_manager()
+    # Every change is kept, with who made it, and can be restored from the admin.
+    # The proposer's contact details are left out, so that erasing them (purge_closed_contacts)
+    # leaves no copy behind.
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "next_session_on", "proposer_name", "proposer_email"],
+        m2m_fields=["audiences", "topics", "languages", "serves_regions"],
+    )
 
     class Meta:
         ordering = ["-last_verified", "pk"]
@@ -349,7 +398,16 @@ class Group(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.name or self.any_name()
+
+    def any_name(self):
+        """The name in the current language, else in the first language that has one."""
+        languages = [translation.get_language()] + [code for code, _n in settings.LANGUAGES]
+        for code in languages:
+            name = getattr(self, f"name_{code}", None)
+            if name:
+                return name
+        return ""
 
     def get_absolute_url(self):
         slug = self.localized_slug()
@@ -418,6 +476,8 @@ class Group(models.Model):
         self.search_text = fold(" ".join(self._search_parts()))
         nxt = self.next_session()
         self.next_session_on = nxt.date() if nxt else None
+        if self.published and not self.published_at:
+            self.published_at = timezone.now()
 
     def _search_parts(self):
         for code, _name in settings.LANGUAGES:
@@ -458,6 +518,77 @@ class Group(models.Model):
         super().save(*args, **kwargs)
 
 
+class Proposal(Group):
+    """A group proposed by its organiser, as the editors' review queue shows it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("proposed group")
+        verbose_name_plural = _("proposed groups")
+
+
+class CorrectionReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=CorrectionReport.Status.OPEN)
+
+    def resolved(self):
+        return self.filter(status=CorrectionReport.Status.RESOLVED)
+
+
+class CorrectionReport(models.Model):
+    """A visitor's "report a correction" about a group, waiting in the editors' queue."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.CASCADE,
+        related_name="correction_reports",
+        verbose_name=_("group"),
+    )
+    message = models.TextField(_("what is wrong"))
+    email = models.EmailField(
+        _("reporter's email"), blank=True, help_text=_("Only to reply; erased later.")
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("reported on"), auto_now_add=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True, editable=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    editor_note = models.TextField(
+        _("editor's note"), blank=True, help_text=_("For editors only: what was done.")
+    )
+
+    objects = CorrectionReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("correction report")
+        verbose_name_plural = _("correction reports")
+
+    def __str__(self):
+        return _("Correction to %(group)s") % {"group": self.group}
+
+    def resolve(self, user, note=None):
+        self.status = self.Status.RESOLVED
+        self.resolved_at = timezone.now()
+        self.resolved_by = user
+        if note is not None:
+            self.editor_note = note
+
+
 # --- 107 networks, platforms, helplines -------------------------------------------------------
 
 
@@ -478,6 +609,7 @@ class Network(SourcedModel):
     )
 
     objects = NetworkQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -499,6 +631,8 @@ class Platform(SourcedModel):
     regions = models.ManyToManyField(Region, related_name="platforms", verbose_name=_("serves"))
     languages = models.JSONField(_("languages"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -537,6 +671,7 @@ class Helpline(SourcedModel):
     active = models.BooleanField(_("shown on the site"), default=True)
 
     objects = HelplineQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "number"]

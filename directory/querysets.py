@@ -4,8 +4,10 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
+
+from healing_together.i18n import in_any_language
 
 
 class GroupQuerySet(models.QuerySet):
@@ -30,6 +32,10 @@ class GroupQuerySet(models.QuerySet):
     def for_detail(self):
         return self.for_listing().select_related("organisation__parent")
 
+    def by_slug(self, slug):
+        """Groups whose slug is `slug` in any language."""
+        return self.filter(in_any_language("slug", slug))
+
     def search(self, text):
         """Every word must appear, ignoring case and accents, in any language's text."""
         from .models import fold
@@ -39,6 +45,32 @@ class GroupQuerySet(models.QuerySet):
         for word in words[:10]:
             query &= Q(search_text__contains=word)
         return self.filter(query)
+
+    def matching_terms(self, audiences, topics):
+        """Groups for any of these audiences or topics, those sharing the most first.
+
+        Correlated EXISTS per term table keep one row per group (no DISTINCT over joins).
+        """
+        from .models import Group
+
+        audience_ids = [a.pk for a in audiences]
+        topic_ids = [t.pk for t in topics]
+        shares_audience = Exists(
+            Group.audiences.through.objects.filter(group=OuterRef("pk"), audience__in=audience_ids)
+        )
+        shares_topic = Exists(
+            Group.topics.through.objects.filter(group=OuterRef("pk"), topic__in=topic_ids)
+        )
+        both = Case(
+            When(shares_audience & shares_topic, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return (
+            self.filter(shares_audience | shares_topic)
+            .annotate(match=both)
+            .order_by("-match", F("next_session_on").asc(nulls_last=True), "pk")
+        )
 
     def serving(self, municipalities):
         """Groups near these municipalities, with a `proximity` rank for each.
@@ -67,6 +99,44 @@ class GroupQuerySet(models.QuerySet):
                 output_field=IntegerField(),
             )
         )
+
+    # --- Freshness and completeness, for the editors (admin list filters and home page) ---
+
+    @staticmethod
+    def _verified_cutoff(days):
+        return timezone.localdate() - datetime.timedelta(days=days)
+
+    def fresh(self):
+        """Verified within GROUP_STALE_AFTER_DAYS."""
+        return self.filter(
+            last_verified__gte=self._verified_cutoff(settings.GROUP_STALE_AFTER_DAYS)
+        )
+
+    def stale(self):
+        """Not verified for GROUP_STALE_AFTER_DAYS (those already hidden included)."""
+        return self.filter(last_verified__lt=self._verified_cutoff(settings.GROUP_STALE_AFTER_DAYS))
+
+    def needs_verification(self):
+        """Stale, but not yet old enough to leave the public site."""
+        return self.stale().filter(
+            last_verified__gte=self._verified_cutoff(settings.GROUP_HIDDEN_AFTER_DAYS)
+        )
+
+    def hidden_for_staleness(self):
+        """Published and not ended, yet off the public site: not verified for too long."""
+        return (
+            self.filter(published=True)
+            .exclude(status="ended")
+            .filter(last_verified__lt=self._verified_cutoff(settings.GROUP_HIDDEN_AFTER_DAYS))
+        )
+
+    def missing_translation(self, language):
+        """Name, summary or description empty in `language`."""
+        missing = Q()
+        for field in ("name", "summary", "description"):
+            name = f"{field}_{language}"
+            missing |= Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
+        return self.filter(missing)
 
 
 class NetworkQuerySet(models.QuerySet):

@@ -18,14 +18,21 @@ from .models import (
 @register(Province)
 @register(Municipality)
 @register(Audience)
+@register(Audience.history.model)
 @register(Topic)
+@register(Topic.history.model)
 @register(SpokenLanguage)
+@register(SpokenLanguage.history.model)
 class NameOptions(TranslationOptions):
     fields = ("name",)
 
 
 @register(Group)
+@register(Group.history.model)
 class GroupOptions(TranslationOptions):
+    # A group proposed in one language is listed in all three until an editor translates it:
+    # its text falls back to another language (templates mark it with `lang`, see lang_attr).
+    fallback_languages = {"default": ("nl", "fr", "en")}
     fields = (
         "name",
         "slug",
@@ -38,15 +45,21 @@ class GroupOptions(TranslationOptions):
 
 
 @register(Network)
+@register(Network.history.model)
 class NetworkOptions(TranslationOptions):
     fields = ("area_description",)
 
 
 @register(Platform)
+@register(Platform.history.model)
 class PlatformOptions(TranslationOptions):
     fields = ("summary",)
 
 
 @register(Helpline)
+@register(Helpline.history.model)
 class HelplineOptions(TranslationOptions):
     fields = ("name", "description", "hours", "cost")
+
+
+# The history models above keep every language's text, so an editor can restore any of them.
