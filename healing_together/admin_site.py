@@ -1,0 +1,201 @@
+"""The editors' admin site: two-factor sign-in, a clear lockout page and shorter staff sessions.
+
+`StaffAdminSite` is Django's default admin site here (see `StaffAdminConfig` in apps.py), so
+every `@admin.register` in the project lands on it without importing it.
+
+- Sign-in asks for the username, the password and the 6-digit code of the person's
+  authenticator app (TOTP, django-otp). A staff account without a confirmed TOTP device cannot
+  get in; `manage.py create_editor` sets one up.
+- Every failed sign-in — a wrong password *or* a wrong code — counts towards django-axes'
+  lockout (5 failures → 1 hour, per username and address, counted in the database). The page
+  that says so tells when to try again.
+- Staff sessions end when the browser closes, after 2 hours without activity, and at the
+  latest 8 hours after signing in (settings STAFF_SESSION_IDLE_SECONDS and
+  STAFF_SESSION_MAX_SECONDS).
+"""
+
+import time
+from datetime import timedelta
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .public_forms import client_ip
+
+SESSION_SIGNED_IN_AT = "ht_staff_signed_in_at"
+SESSION_LAST_SEEN = "ht_staff_last_seen"
+# The last-activity time is written to the session at most this often (seconds), not on
+# every request.
+LAST_SEEN_RESOLUTION = 60
+
+
+def confirmed_totp_devices(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+
+
+class StaffAuthenticationForm(AdminAuthenticationForm):
+    """Username, password and the current code of the person's authenticator app.
+
+    Every wrong answer gets the same message, so the form never tells a stranger that they
+    found the right password. A wrong code is reported to django-axes as a failed sign-in,
+    like a wrong password.
+    """
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username, password or code is not right. Check them and try again: the code "
+            "changes every 30 seconds, and the username and password are case-sensitive."
+        ),
+        "no_device": _(
+            "Your account has no two-factor authentication set up yet, so it cannot sign in. "
+            "Ask the site's administrator to set it up for you."
+        ),
+    }
+
+    otp_token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("The 6-digit code your authenticator app shows now for Healing Together."),
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+        error_messages={"required": _("Enter the 6-digit code from your authenticator app.")},
+    )
+
+    def clean_otp_token(self):
+        token = "".join(self.cleaned_data["otp_token"].split())
+        digits = getattr(settings, "OTP_TOTP_DIGITS", 6)
+        if not (token.isascii() and token.isdigit() and len(token) == digits):
+            raise forms.ValidationError(
+                _("Enter the 6-digit code from your authenticator app, digits only."),
+                code="invalid_token",
+            )
+        return token
+
+    def clean(self):
+        if "otp_token" not in self.cleaned_data:
+            # No usable code: ask for it without checking the password, so that this answer
+            # says nothing about the password either.
+            return self.cleaned_data
+        cleaned = super().clean()  # checks the password (through axes) and is_staff
+        user = self.get_user()
+        if user is not None:
+            self.verify_code(user, self.cleaned_data["otp_token"])
+        return cleaned
+
+    def verify_code(self, user, token):
+        with transaction.atomic():
+            devices = list(confirmed_totp_devices(user).select_for_update())
+            for device in devices:
+                if device.verify_token(token):
+                    # django_otp's user_logged_in receiver stores this device in the session.
+                    user.otp_device = device
+                    return
+        if not devices:
+            raise forms.ValidationError(self.error_messages["no_device"], code="no_device")
+        user_login_failed.send(
+            sender=__name__,
+            credentials={settings.AXES_USERNAME_FORM_FIELD: user.get_username()},
+            request=self.request,
+        )
+        raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class StaffAdminSite(admin.AdminSite):
+    site_header = _("Healing Together editors")
+    site_title = _("Healing Together editors")
+    login_form = StaffAuthenticationForm
+
+    def has_permission(self, request):
+        """Active staff, signed in with a second factor (django_otp's OTPMiddleware)."""
+        user = request.user
+        return super().has_permission(request) and bool(
+            getattr(user, "is_verified", None) and user.is_verified()
+        )
+
+    def admin_view(self, view, cacheable=False):
+        protected = super().admin_view(view, cacheable)
+
+        @wraps(protected)
+        def inner(request, *args, **kwargs):
+            if staff_session_expired(request):
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out to protect your account. Please sign in again."),
+                )
+                login_url = reverse("admin:login", current_app=self.name)
+                return redirect_to_login(request.get_full_path(), login_url)
+            return protected(request, *args, **kwargs)
+
+        return inner
+
+
+def staff_session_expired(request):
+    """True when a signed-in staff session is over its idle or total time; else note activity.
+
+    The session cookie is also made to end with the browser.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    session = request.session
+    now = int(time.time())
+    signed_in_at = session.get(SESSION_SIGNED_IN_AT)
+    last_seen = session.get(SESSION_LAST_SEEN)
+    if signed_in_at is None or last_seen is None:
+        session[SESSION_SIGNED_IN_AT] = signed_in_at or now
+        session[SESSION_LAST_SEEN] = now
+    elif (
+        now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS
+        or now - signed_in_at > settings.STAFF_SESSION_MAX_SECONDS
+    ):
+        return True
+    elif now - last_seen >= LAST_SEEN_RESOLUTION:
+        session[SESSION_LAST_SEEN] = now
+    if not session.get_expire_at_browser_close():
+        session.set_expiry(0)
+    return False
+
+
+def client_ip_address(request):
+    """The address django-axes counts failures for: the same as the public forms' limits."""
+    return client_ip(request)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page django-axes shows once sign-in is locked: what happened and when to retry.
+
+    Each attempt made during the lockout starts the hour again, so the time to retry is one
+    cool-off period from now.
+    """
+    from axes.helpers import get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request) or timedelta(hours=1)
+    retry_at = timezone.localtime(timezone.now() + cool_off)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Sign-in blocked for now"),
+        "failure_limit": get_failure_limit(request, credentials),
+        "cool_off_minutes": int(cool_off.total_seconds() // 60),
+        "retry_at": retry_at,
+        "login_url": reverse("admin:login", current_app=admin.site.name),
+    }
+    response = render(
+        request, "admin/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
