@@ -1,0 +1,76 @@
+"""What every public form (newsletter, group proposals, corrections) shares: a honeypot field
+and a per-IP rate limit counted in the shared cache, so it holds across app servers."""
+
+import logging
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import is_ratelimited
+
+HONEYPOT_FIELD = "website"
+logger = logging.getLogger(__name__)
+
+
+class HoneypotMixin:
+    """Adds a field people never see or fill; robots that fill every field are refused.
+
+    The field is hidden with CSS (class `hp`, off-screen) rather than `type=hidden`, because
+    robots skip hidden inputs. It is out of the tab order and says what to do, in case a screen
+    reader reaches it.
+    """
+
+    honeypot_message = _("This form could not be sent. Please try again.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[HONEYPOT_FIELD] = forms.CharField(
+            label=_("Leave this field empty"),
+            required=False,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.cleaned_data.get(HONEYPOT_FIELD):
+            raise forms.ValidationError(self.honeypot_message, code="honeypot")
+        return cleaned
+
+    def visible_fields(self):
+        return [f for f in super().visible_fields() if f.name != HONEYPOT_FIELD]
+
+    @property
+    def honeypot(self):
+        return self[HONEYPOT_FIELD]
+
+
+def client_ip(request):
+    """The visitor's address. Behind the TLS proxy (DJANGO_BEHIND_TLS_PROXY), the right-most
+    X-Forwarded-For entry: the one our proxy appended. Entries further left come from the
+    client and could be forged to dodge a rate limit or the lockout."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def over_rate_limit(request, group, rate):
+    """Count this request against `rate` (e.g. "5/h") for the visitor's IP address.
+
+    True when the visitor is over the limit. Only the count is kept, in the cache, under a
+    hashed key: the address itself is never stored.
+    """
+    try:
+        return is_ratelimited(
+            request,
+            group=group,
+            key=lambda _group, req: client_ip(req),
+            rate=rate,
+            method=is_ratelimited.ALL,
+            increment=True,
+        )
+    except Exception:  # the cache (Redis) is down: let the visitor through, and say so in logs
+        logger.warning("Rate limit %s not counted: the cache is unavailable.", group, exc_info=True)
+        return False
