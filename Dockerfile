@@ -56,7 +56,8 @@ WORKDIR /app
 
 COPY --from=builder /opt/venv /opt/venv
 COPY --from=builder /app /app
-RUN mkdir -p /app/var && chown app:app /app/var
+# var/media: uploaded files; a volume mounted there starts with this owner.
+RUN mkdir -p /app/var/media && chown -R app:app /app/var
 
 USER 10001:10001
 

@@ -28,8 +28,8 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Recycle workers now and then, staggered, to bound any slow memory growth.
-max_requests = 1000
-max_requests_jitter = 100
+max_requests = 10000  # a worker restart costs about a second of CPU: rarely, not every few seconds
+max_requests_jitter = 1000
 
 # Worker heartbeats in RAM: a container's /tmp may be on a slow overlay filesystem.
 # (gunicorn creates private, unlinked files there, so the shared directory is safe.)

@@ -1,0 +1,172 @@
+"""Whole public pages cached for anonymous visitors, per language and query string.
+
+The middleware sits after the security, CSP and WhiteNoise middleware and before the session
+middleware (see MIDDLEWARE in settings): a page served from the cache still gets fresh security
+headers and CSP on its way out, while nothing that reads the session, the CSRF token, the user
+or the messages has run yet.
+
+A page is stored only when nothing in it can belong to one visitor:
+- the request is a GET under a language prefix (`/nl/…`), without a session cookie (staff)
+  and without pending messages, and
+- the response is a plain 200 that sets no cookie (a form's CSRF cookie, a session), does not
+  vary on cookies, carries no CSP nonce and is not marked private or no-store.
+GET and HEAD requests are served from the cache. Each entry holds the content version
+(healing_together.cache) it was rendered under, which editors' changes bump: an entry from an
+older version is a miss. Entries expire after PAGE_CACHE_SECONDS (0 turns the cache off).
+Every response the cache considered says so in `X-Cache` (hit, miss or bypass); hits also
+carry `Age`.
+"""
+
+import hashlib
+import logging
+import time
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re, get_max_age
+
+from .cache import content_version
+from .i18n import language_from_path
+
+logger = logging.getLogger(__name__)
+
+# Larger bodies are not worth the memory: no public page comes close.
+MAX_BYTES = 1_000_000
+# Per-response CSP changes (django-csp's decorators) travel with the cached page.
+CSP_ATTRIBUTES = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_exempt",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+    "_csp_exempt_ro",
+)
+# Vary values that do not make a page depend on the visitor: the language is in the path.
+HARMLESS_VARY = {"accept-language"}
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if seconds <= 0 or not request_is_cacheable(request):
+            return self.get_response(request)
+        key = page_key(request)
+        version = found = None
+        if key is not None:
+            # The content version and the page in one round trip to the cache.
+            found = _cache_call(cache.get_many, [content_version.key, key])
+        if found is not None:
+            version = found.get(content_version.key) or _cache_call(content_version.get)
+        if version is None:  # a host that is not allowed, or the cache is unreachable
+            response = self.get_response(request)
+            response["X-Cache"] = "bypass"
+            return response
+        entry = found.get(key)
+        if entry is not None and entry["version"] == version:
+            return thaw(entry)
+        response = self.get_response(request)
+        if request.method == "GET" and response_is_cacheable(request, response):
+            _cache_call(cache.set, key, freeze(response, version), seconds)
+            response["X-Cache"] = "miss"
+        else:
+            response["X-Cache"] = "bypass"
+        return response
+
+
+def request_is_cacheable(request):
+    """An anonymous visitor's GET or HEAD of a public page in one language."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if language_from_path(request.path_info) is None:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False  # staff (or anyone with a session), or messages waiting to be shown
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def page_key(request):
+    """The cache key: scheme, host, path and the query in a stable order.
+
+    Each entry records the content version it was rendered under and counts only while that
+    is still the current version. None when the host is not allowed (the inner middleware
+    answers 400).
+    """
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    query = sorted(parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True))
+    address = f"{request.scheme}://{host}{request.path}?{urlencode(query)}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"pages:{digest}"
+
+
+def response_is_cacheable(request, response):
+    if response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False  # a form's CSRF token or a session: this page belongs to one visitor
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
+    if vary - HARMLESS_VARY:
+        return False  # Vary: Cookie (session or CSRF used), *, or anything we do not key on
+    if response.has_header("Content-Encoding") or len(response.content) > MAX_BYTES:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if "private" in cache_control or "no-store" in cache_control or get_max_age(response) == 0:
+        return False
+    if isinstance(getattr(request, "_csp_nonce", None), str):
+        return False  # the page carries this response's nonce
+    return not _has_messages(request)
+
+
+def _has_messages(request):
+    storage = getattr(request, "_messages", None)
+    if storage is None:
+        return False
+    return bool(
+        storage.used
+        or storage.added_new
+        or storage._queued_messages
+        or getattr(storage, "_loaded_data", None)
+    )
+
+
+def freeze(response, version):
+    return {
+        "version": version,
+        "status": response.status_code,
+        "headers": list(response.items()),
+        "content": response.content,
+        "csp": {n: getattr(response, n) for n in CSP_ATTRIBUTES if hasattr(response, n)},
+        "stored": time.time(),
+    }
+
+
+def thaw(entry):
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for header, value in entry["headers"]:
+        response[header] = value
+    for name, value in entry["csp"].items():
+        setattr(response, name, value)
+    response["Age"] = str(max(0, int(time.time() - entry["stored"])))
+    response["X-Cache"] = "hit"
+    return response
+
+
+def _cache_call(function, *args):
+    """Call the cache; when it is unreachable, log and carry on without it."""
+    try:
+        return function(*args)
+    except Exception:  # any backend error (Redis down…) means "no cache", never a 500
+        logger.warning("The page cache is unavailable.", exc_info=True)
+        return None

@@ -1,0 +1,259 @@
+"""The database goes down: visitors get a calm 503 page in their language, and the site comes
+back by itself when the database does.
+
+The first tests fail the database in-process (every query raises OperationalError, as when the
+server refuses connections). The last one runs the real thing: gunicorn with production settings
+on a throwaway PostgreSQL 15 cluster that the test stops and starts again.
+"""
+
+import contextlib
+import re
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, OperationalError
+from django.test import Client, RequestFactory, override_settings
+
+from healing_together import middleware
+from healing_together.middleware import (
+    RETRY_AFTER_SECONDS,
+    close_broken_connections,
+    database_unavailable_response,
+    reference_helplines,
+)
+from tests import servers
+
+REFUSED = 'connection to server at "127.0.0.1", port 5432 failed: Connection refused'
+
+
+@contextlib.contextmanager
+def database_down():
+    """Every query fails, as it does while the database server is stopped."""
+    error = OperationalError(REFUSED)
+    with (
+        mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=error),
+        mock.patch("django.db.backends.utils.CursorWrapper.executemany", side_effect=error),
+    ):
+        yield
+
+
+class TouchUserMiddleware:
+    """Reads request.user in middleware, as two-factor or lockout middlewares do: with a
+    staff session cookie, that loads the session from the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.user.is_authenticated  # noqa: B018 (evaluates the lazy user)
+        return self.get_response(request)
+
+
+def html_lang(response):
+    match = re.search(r'<html lang="([a-z-]+)"', response.content.decode())
+    return match.group(1) if match else None
+
+
+def assert_friendly_503(response, language):
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Language"] == language
+    assert html_lang(response) == language
+    html = response.content.decode()
+    assert "<h1>" in html
+    assert "tel:112" in html
+    # Security headers, as on every other page.
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    # No inline script or style, and no cookie.
+    assert "<script" not in html
+    assert "style=" not in html
+    assert not response.cookies
+
+
+# --- In-process: the middleware -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "language"),
+    [
+        ("/nl/groepen/", "nl"),
+        ("/fr/groupes/", "fr"),
+        ("/en/groups/?kind=support&region=04000", "en"),
+        ("/fr/", "fr"),
+        ("/nl/hulp-nu/", "nl"),
+    ],
+)
+def test_a_page_is_a_friendly_503_in_its_language_when_the_database_is_down(client, path, language):
+    with database_down():
+        response = client.get(path, secure=True)
+    assert_friendly_503(response, language)
+    html = response.content.decode()
+    # Links stay in the visitor's language, and "try again" is the same page and filters.
+    assert f'href="/{language}/"' in html
+    assert f'href="{path.replace("&", "&amp;")}"' in html
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+@pytest.mark.django_db
+def test_the_503_page_shows_each_language_s_helplines_from_the_reference_file(client):
+    with database_down():
+        dutch = client.get("/nl/groepen/").content.decode()
+        french = client.get("/fr/groupes/").content.decode()
+    assert "tel:1813" in dutch
+    assert "Zelfmoordlijn" in dutch
+    assert "tel:0800" not in dutch
+    assert "tel:080032123" in french or "tel:0800 32 123" in french
+    assert "tel:1813" not in french
+
+
+def test_the_503_page_renders_without_a_single_query(django_assert_num_queries, db):
+    request = RequestFactory().get("/fr/groupes/", {"q": "deuil"})
+    with django_assert_num_queries(0):
+        response = database_unavailable_response(request)
+    assert response.status_code == 503
+    assert 'href="/fr/groupes/?q=deuil"' in response.content.decode()
+
+
+def test_a_protocol_relative_path_never_becomes_an_off_site_link(db):
+    response = database_unavailable_response(RequestFactory().get("//evil.example/nl/"))
+    assert 'href="//' not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_staff_session_that_cannot_be_loaded_in_middleware_gives_the_503_page():
+    staff = get_user_model().objects.create_superuser("editor", "e@example.org", "x" * 16)
+    client = Client(raise_request_exception=False)
+    client.force_login(staff)
+    touching = [
+        *settings.MIDDLEWARE,
+        "tests.healing_together.test_resilience.TouchUserMiddleware",
+    ]
+    with override_settings(MIDDLEWARE=touching), database_down():
+        response = client.get("/en/groups/")
+    assert_friendly_503(response, "en")
+
+
+@pytest.mark.django_db
+def test_the_admin_is_a_503_in_the_browser_s_language_when_the_database_is_down():
+    staff = get_user_model().objects.create_superuser("editor", "e@example.org", "x" * 16)
+    client = Client(raise_request_exception=False)
+    client.force_login(staff)
+    with database_down():
+        response = client.get("/admin/", headers={"accept-language": "fr-BE,fr;q=0.9"})
+    assert_friendly_503(response, "fr")
+
+
+@pytest.mark.django_db
+def test_health_checks_when_the_database_is_down(client):
+    with database_down():
+        ready = client.get("/readyz")
+        alive = client.get("/healthz")
+    assert ready.status_code == 503
+    assert ready.json()["database"] == "failing"
+    assert alive.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_site_answers_again_as_soon_as_the_database_does(client, reference):
+    with database_down():
+        assert client.get("/nl/groepen/").status_code == 503
+    response = client.get("/nl/groepen/")
+    assert response.status_code == 200
+    assert html_lang(response) == "nl"
+
+
+@pytest.mark.django_db
+def test_errors_a_retry_will_not_fix_stay_500():
+    client = Client(raise_request_exception=False)
+    with mock.patch(
+        "directory.views.GroupListView.get", side_effect=IntegrityError("duplicate key")
+    ):
+        response = client.get("/nl/groepen/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
+def test_broken_connections_are_closed_unless_a_transaction_owns_them():
+    free = mock.Mock(in_atomic_block=False)
+    owned = mock.Mock(in_atomic_block=True)
+    with mock.patch.object(middleware.connections, "all", return_value=[free, owned]):
+        close_broken_connections()
+    free.close_if_unusable_or_obsolete.assert_called_once_with()
+    owned.close_if_unusable_or_obsolete.assert_not_called()
+
+
+def test_without_the_reference_file_the_503_page_still_shows_112(tmp_path):
+    reference_helplines.cache_clear()
+    try:
+        with mock.patch.object(middleware, "HELPLINES_FILE", tmp_path / "missing.json"):
+            lines = reference_helplines("nl")
+    finally:
+        reference_helplines.cache_clear()
+    assert [line["number"] for line in lines] == ["112"]
+
+
+# --- Against a real PostgreSQL that stops and starts --------------------------------------------
+
+
+def test_gunicorn_survives_postgresql_stopping_and_starting_again(tmp_path):
+    """gunicorn (the image's start command, production settings) on a throwaway PostgreSQL 15:
+    pages → 200; cluster stopped → 503 pages in the right language, /readyz 503; cluster started
+    again → 200 without restarting gunicorn."""
+    with servers.throwaway_cluster() as cluster:
+        database_url = cluster.create_database("healing_together")
+        env = servers.production_env(database_url=database_url, REDIS_URL="")
+        servers.manage(env, "migrate", "--no-input")
+        servers.manage(env, "load_reference")
+        # Two workers with two threads each: several persistent connections (CONN_MAX_AGE)
+        # that the stop breaks.
+        env.update(WEB_CONCURRENCY="2", GUNICORN_THREADS="2")
+        with servers.gunicorn(env, tmp_path / "gunicorn.log") as server:
+            for _ in range(8):
+                status, _headers, body = server.get("/nl/groepen/")
+                assert status == 200, server.explain(status, body)
+
+            cluster.stop()
+            for path, language in [("/nl/groepen/", "nl"), ("/fr/groupes/", "fr")] * 2:
+                status, headers, body = server.get(path)
+                assert status == 503, server.explain(status, body)
+                assert headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+                assert "default-src 'none'" in headers["Content-Security-Policy"]
+                assert headers["X-Content-Type-Options"] == "nosniff"
+                assert f'<html lang="{language}">' in body.decode()
+            status, _headers, body = server.get("/readyz")
+            assert status == 503, body
+            assert server.get("/healthz")[0] == 200
+
+            cluster.start()
+            for _ in range(8):
+                status, _headers, body = server.get("/nl/groepen/")
+                assert status == 200, server.explain(status, body)
+            assert server.get("/readyz")[0] == 200
+            assert server.process.poll() is None, "gunicorn restarted or exited"
+
+
+@pytest.mark.django_db
+def test_with_redis_down_pages_and_forms_still_answer(client, settings, reference):
+    """A Redis that does not answer: pages render uncached, forms skip the rate limit."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    settings.PAGE_CACHE_SECONDS = 300
+    for path in ("/nl/groepen/?audience=caregivers", "/fr/articles/", "/en/newsletter/"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/readyz").status_code == 503
