@@ -5,6 +5,7 @@ A value the site does not know is dropped (and the visitor told) instead of fail
 """
 
 import datetime
+import hashlib
 import re
 
 import django_filters
@@ -143,16 +144,16 @@ class GroupFilterSet(django_filters.FilterSet):
         return municipalities
 
 
-def tolerant_filterset(data, queryset, request=None):
-    """A GroupFilterSet with every value it cannot use dropped, and notes saying which.
+def drop_unknown_values(filterset_class, data, queryset, request=None):
+    """Query-string `data` with every value `filterset_class` cannot use dropped, and notes.
 
     Multi-value keys keep their known values; other keys with a bad value are dropped whole.
+    Returns (data, notes, probe) where probe is a filterset built on the raw data.
     """
     data = data.copy()
     notes = []
-    probe = GroupFilterSet(data, queryset=queryset, request=request)
-    form = probe.form
-    for name, field in form.fields.items():
+    probe = filterset_class(data, queryset=queryset, request=request)
+    for name, field in probe.form.fields.items():
         values = data.getlist(name)
         if not values:
             continue
@@ -179,6 +180,12 @@ def tolerant_filterset(data, queryset, request=None):
                     _("We ignored “%(label)s”: %(reason)s")
                     % {"label": field.label, "reason": " ".join(error.messages)}
                 )
+    return data, notes, probe
+
+
+def tolerant_filterset(data, queryset, request=None):
+    """A GroupFilterSet with every value it cannot use dropped, and notes saying which."""
+    data, notes, probe = drop_unknown_values(GroupFilterSet, data, queryset, request)
     municipalities = []
     if data.get("postcode"):
         try:
@@ -220,6 +227,32 @@ def option_counts(filterset):
         others = GroupFilterSet(data, queryset=filterset.queryset, request=filterset.request)
         others.municipalities = filterset.municipalities
         counts[name] = counts_by(others.qs, field)
+    return counts
+
+
+def cached_option_counts(filterset):
+    """`option_counts`, remembered per filter choice until the content changes.
+
+    Paging or re-sorting a filtered list then costs no count query. The key leaves out `page`
+    and `sort`, and includes the day, since groups drop off the list as verification expires.
+    """
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from healing_together.cache import content_version
+
+    data = sorted(
+        (key, value)
+        for key, values in filterset.data.lists()
+        if key not in ("page", "sort")
+        for value in values
+    )
+    fingerprint = hashlib.sha256(repr(data).encode()).hexdigest()
+    key = f"directory:counts:{content_version.get()}:{timezone.localdate()}:{fingerprint}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = option_counts(filterset)
+        cache.set(key, counts, 10 * 60)
     return counts
 
 

@@ -51,9 +51,22 @@ CSV_COLUMNS = [
 ]
 
 
+def place_fields(group):
+    """Where an in-person group meets, by the open-data names (JSON, CSV export and import)."""
+    municipality = group.municipality
+    return {
+        "postal_code": group.postal_code,
+        "city": municipality.name if municipality else "",
+        "city_refnis": municipality.code if municipality else "",
+        "state_province": municipality.province.code
+        if municipality and municipality.province
+        else "",
+        "region": municipality.region.slug if municipality else "",
+    }
+
+
 def group_record(group, request):
     """One group as a dict with field names borrowed from HSDS 3 (service, location, schedule)."""
-    municipality = group.municipality
     next_session = group.next_session()
     recur = rrule_properties(group) or {}
     return {
@@ -71,13 +84,7 @@ def group_record(group, request):
         "attendance": group.attendance,
         "location": {
             "address_1": group.street_address,
-            "postal_code": group.postal_code,
-            "city": municipality.name if municipality else "",
-            "city_refnis": municipality.code if municipality else "",
-            "state_province": municipality.province.code
-            if municipality and municipality.province
-            else "",
-            "region": municipality.region.slug if municipality else "",
+            **place_fields(group),
             "latitude": float(group.latitude) if group.latitude is not None else None,
             "longitude": float(group.longitude) if group.longitude is not None else None,
         }

@@ -1,46 +1,85 @@
 import csv
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView, View
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
-from . import calendar, maps, opendata
-from .filters import GroupFilterSet, facets, option_counts, parse_modified_after, tolerant_filterset
+from healing_together.public_forms import over_rate_limit
+
+from . import calendar, maps, moderation, opendata
+from .filters import (
+    GroupFilterSet,
+    cached_option_counts,
+    facets,
+    parse_modified_after,
+    tolerant_filterset,
+)
+from .forms import CorrectionForm, ProposalForm
 from .models import Group, Helpline, Municipality, Network, Platform
 
 
-class GroupListView(FilterView):
-    """Find a group: a plain GET form, shareable URLs, counts beside each option."""
+class TolerantFilterView(FilterView):
+    """A filtered list that never fails on its query string.
 
-    template_name = "directory/group_list.html"
-    filterset_class = GroupFilterSet
-    paginate_by = settings.GROUPS_PER_PAGE
+    Unknown filter values are dropped (the filterset says which, in `notes`), and a page number
+    that is not a number, negative or too large gives the nearest page.
+    """
 
-    def get_queryset(self):
-        return Group.objects.published().for_listing()
+    @staticmethod
+    def make_filterset(data, queryset, request):
+        raise NotImplementedError
 
     def get_filterset(self, filterset_class):
-        return tolerant_filterset(self.request.GET, self.get_queryset(), self.request)
+        return self.make_filterset(self.request.GET, self.get_queryset(), self.request)
 
     def get_strict(self):
         return False
 
     def paginate_queryset(self, queryset, page_size):
-        # A page number that is not a number, negative or too large gives the nearest page.
         paginator = Paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
+
+class PrivatePreviewMixin:
+    """A staff preview: the public template, never cached, never indexed."""
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class GroupListView(TolerantFilterView):
+    """Find a group: a plain GET form, shareable URLs, counts beside each option."""
+
+    template_name = "directory/group_list.html"
+    filterset_class = GroupFilterSet
+    make_filterset = staticmethod(tolerant_filterset)
+    paginate_by = settings.GROUPS_PER_PAGE
+
+    def get_queryset(self):
+        return Group.objects.published().for_listing()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
-        counts = option_counts(filterset)
+        counts = cached_option_counts(filterset)
         context.update(
             facets=facets(filterset, counts),
             notes=filterset.notes,
@@ -75,11 +114,7 @@ class GroupDetailView(DetailView):
 
     def get_object(self, queryset=None):
         """The group whose slug, in any language, is in the address (one query)."""
-        slug = self.kwargs["slug"]
-        any_language = Q()
-        for code, _name in settings.LANGUAGES:
-            any_language |= Q(**{f"slug_{code}": slug})
-        group = self.get_queryset().filter(any_language).first()
+        group = self.get_queryset().by_slug(self.kwargs["slug"]).first()
         if group is None:
             raise Http404(_("No group found at this address."))
         return group
@@ -189,3 +224,134 @@ class HelplineListView(ListView):
 
     def get_queryset(self):
         return Helpline.objects.active()
+
+
+# --- Organisers and visitors: propose a group, report a correction ----------------------------
+
+PROPOSAL_RATE = "5/h"
+CORRECTION_RATE = "5/h"
+
+
+class PublicFormView(FormView):
+    """A public form: a per-IP rate limit on valid posts (429 with the form again)."""
+
+    rate_group = ""
+    rate = ""
+
+    def form_valid(self, form):
+        if over_rate_limit(self.request, self.rate_group, self.rate):
+            form.add_error(
+                None,
+                _(
+                    "You have sent this form several times in a short while. "
+                    "Please wait an hour and try again."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        self.object = form.save(**self.get_save_kwargs())
+        self.notify(self.object)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_save_kwargs(self):
+        return {}
+
+    def notify(self, obj):
+        pass
+
+
+class ProposeGroupView(PublicFormView):
+    """The public "propose a group" form: an unpublished group that waits for an editor."""
+
+    template_name = "directory/propose.html"
+    form_class = ProposalForm
+    rate_group = "directory.propose"
+    rate = PROPOSAL_RATE
+    success_url = reverse_lazy("directory:propose_thanks")
+
+    def notify(self, group):
+        moderation.proposal_received(group)
+
+
+class ProposeThanksView(TemplateView):
+    template_name = "directory/propose_thanks.html"
+
+
+def published_group(slug):
+    """The published group whose slug, in any language, is `slug`; else 404."""
+    group = Group.objects.published().by_slug(slug).first()
+    if group is None:
+        raise Http404(_("No group found at this address."))
+    return group
+
+
+class GroupCorrectionMixin:
+    """A page about one published group, at that group's address in every language."""
+
+    url_name = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.group = published_group(kwargs["slug"])
+        wrong_language = self.group.localized_slug() != kwargs["slug"]
+        if wrong_language and request.method in ("GET", "HEAD"):
+            return HttpResponsePermanentRedirect(self.url_in(translation.get_language()))
+        return super().dispatch(request, *args, **kwargs)
+
+    def url_in(self, language, url_name=None):
+        with translation.override(language):
+            slug = self.group.localized_slug(language)
+            return reverse(url_name or self.url_name, kwargs={"slug": slug})
+
+    def get_context_data(self, **kwargs):
+        alternates = {code: self.url_in(code) for code, _name in settings.LANGUAGES}
+        return super().get_context_data(group=self.group, alternates=alternates, **kwargs)
+
+
+class GroupCorrectionView(GroupCorrectionMixin, PublicFormView):
+    """Report a correction: a message for the editors' queue, with an optional email."""
+
+    template_name = "directory/correction.html"
+    form_class = CorrectionForm
+    rate_group = "directory.correction"
+    rate = CORRECTION_RATE
+    url_name = "directory:group_correction"
+
+    def get_save_kwargs(self):
+        return {"group": self.group}
+
+    def notify(self, report):
+        moderation.correction_reported(report)
+
+    def get_success_url(self):
+        return self.url_in(translation.get_language(), "directory:group_correction_thanks")
+
+
+class CorrectionThanksView(GroupCorrectionMixin, TemplateView):
+    template_name = "directory/correction_thanks.html"
+    url_name = "directory:group_correction_thanks"
+
+
+class GroupPreviewView(PrivatePreviewMixin, GroupDetailView):
+    """An unpublished (or hidden) group on the public template, for staff who may edit groups.
+
+    Anyone else gets the same 404 as for a group that does not exist: the address reveals
+    nothing. The page is never cached and never indexed.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (
+            admin.site.has_permission(request) and request.user.has_perm("directory.change_group")
+        ):
+            raise Http404(_("No group found at this address."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Group.objects.for_detail()
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The switcher shows the preview in each language; no hreflang for a private page.
+        context.update(preview=True, alternates=None, no_alternates=True)
+        return context

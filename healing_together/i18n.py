@@ -6,6 +6,16 @@ from django.urls import translate_url
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
+def in_any_language(field, value):
+    """A filter for `field` equal to `value` in any language (slugs differ per language)."""
+    from django.db.models import Q
+
+    query = Q()
+    for code in LANGUAGE_CODES:
+        query |= Q(**{f"{field}_{code}": value})
+    return query
+
+
 def language_from_path(path):
     first = path.lstrip("/").split("/", 1)[0]
     return first if first in LANGUAGE_CODES else None

@@ -70,7 +70,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin, whose default site requires two-factor sign-in (admin_site.py).
+    "healing_together.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,9 +81,18 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "csp",
+    "simple_history",
+    # The admin's rich-text editor (its scripts and styles are static files of this app).
+    "django_prose_editor",
+    # Staff security: two-factor authentication (TOTP) on the admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # Staff security: lockout after repeated failed sign-ins.
+    "axes",
     "healing_together",
     "directory",
     "articles",
+    "newsletter",
 ]
 
 # Order after cookiecutter-django: security first, static files before sessions, locale
@@ -94,14 +104,25 @@ MIDDLEWARE = [
     # Health checks are answered before anything reads the Host header (load balancers call
     # them by IP address) and never touch sessions or the language prefix.
     "healing_together.middleware.HealthCheckMiddleware",
+    # Database down: a friendly 503 page, still under the security and CSP headers above.
+    "healing_together.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole pages for anonymous visitors: inside the security headers and CSP (applied to cached
+    # pages too), outside everything that reads the session, CSRF token, user or messages.
+    "healing_together.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified when the session was signed in with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change in the admin's history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "healing_together.urls"
@@ -139,10 +160,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation costs more than it saves on this site's small, indexed queries.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # Fail fast when the database is unreachable, so visitors get the 503 page quickly.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DATABASE_CONNECT_TIMEOUT", 3
-    )
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -153,11 +174,21 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ht"),
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            # Redis down: reads miss and writes are dropped (logged) instead of failing pages;
+            # /readyz still reports the cache as failing.
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages are cached this many seconds for anonymous visitors (0: off). Off by default
+# without Redis: each process's local-memory cache would miss the other processes' changes.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
 # --- Internationalisation ---------------------------------------------------------------------
 
@@ -194,6 +225,45 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60  # hashed names: safe to cache for a year
+
+# Media (uploaded images) on S3-compatible object storage when an operator names a bucket, on
+# local disk (DJANGO_MEDIA_ROOT) otherwise. Credentials are not settings: boto3 reads the
+# standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an instance role). Images are public and
+# appear in cached pages, so their URLs are plain (unsigned) and the bucket must allow reading.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", "")
+MEDIA_ORIGIN = ""  # the origin browsers load media from, when it is not this site
+if MEDIA_S3_BUCKET:
+    from urllib.parse import urlsplit
+
+    _s3_endpoint = env("MEDIA_S3_ENDPOINT_URL", "").rstrip("/")
+    _s3_region = env("MEDIA_S3_REGION", "")
+    _s3_domain = env("MEDIA_S3_CUSTOM_DOMAIN", "").strip("/")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _s3_endpoint or None,
+            "region_name": _s3_region or None,
+            # Path-style URLs on another provider's endpoint, virtual-hosted ones on AWS.
+            "addressing_style": "path" if _s3_endpoint else "virtual",
+            "custom_domain": _s3_domain or None,
+            "location": env("MEDIA_S3_PREFIX", "").strip("/"),
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    if _s3_domain:
+        MEDIA_ORIGIN = "https://" + _s3_domain.split("/", 1)[0]
+    elif _s3_endpoint:
+        MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(_s3_endpoint))
+    elif _s3_region:
+        MEDIA_ORIGIN = f"https://{MEDIA_S3_BUCKET}.s3.{_s3_region}.amazonaws.com"
+    else:
+        MEDIA_ORIGIN = f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com"
+# django-modeltranslation's tabbed admin loads jQuery UI from a CDN by default, which the CSP
+# blocks: serve the vendored copy (tabs only) from this site instead.
+JQUERY_UI_URL = "admin-ext/vendor/jquery-ui-tabs-1.14.1.js"
 
 # --- Email ------------------------------------------------------------------------------------
 
@@ -249,6 +319,8 @@ if MAP_TILE_URL:
 
     _tiles = urlsplit(MAP_TILE_URL)
     _img_src.append(f"{_tiles.scheme}://{_tiles.netloc}")
+if MEDIA_ORIGIN:  # media on S3: the custom domain (or the bucket's host) serves the images
+    _img_src.append(MEDIA_ORIGIN)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
@@ -278,6 +350,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Staff sign-in (healing_together/admin_site.py): password plus the code of an authenticator
+# app (TOTP). Five failed sign-ins (a wrong password or a wrong code) for one username from one
+# address lock that pair out for an hour; each further try restarts the hour. The count is kept
+# in the database, so it holds across app servers and restarts. Other addresses are not locked
+# out, so a stranger cannot lock an editor out of their own account.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "healing_together.admin_site.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "healing_together.admin_site.client_ip_address"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+OTP_TOTP_ISSUER = "Healing Together"
+# Staff sessions are shorter than SESSION_COOKIE_AGE suggests: the cookie ends with the browser,
+# and the admin signs staff out after 2 hours without activity (an unattended computer) and at
+# the latest after a working day, even when active (a stolen session does not last).
+STAFF_SESSION_IDLE_SECONDS = 2 * 60 * 60
+STAFF_SESSION_MAX_SECONDS = 8 * 60 * 60
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {
@@ -305,3 +401,14 @@ PRIVACY_CONTROLLER_ADDRESS = env("PRIVACY_CONTROLLER_ADDRESS", "Brussels, Belgiu
 GROUP_STALE_AFTER_DAYS = env_int("GROUP_STALE_AFTER_DAYS", 183)
 GROUP_HIDDEN_AFTER_DAYS = env_int("GROUP_HIDDEN_AFTER_DAYS", 365)
 GROUPS_PER_PAGE = 20
+
+# Newsletter: how long a confirmation link works, when unconfirmed sign-ups are deleted
+# (`manage.py purge_unconfirmed`; the privacy page promises 7 days), sign-ups per IP address,
+# and sign-up emails one address can receive per hour. The consent wording and its version
+# live together in newsletter/consent.py.
+NEWSLETTER = {
+    "CONFIRM_MAX_AGE": 48 * 60 * 60,
+    "UNCONFIRMED_DAYS": 7,
+    "SIGNUP_RATE": "5/h",
+    "MAILS_PER_ADDRESS_PER_HOUR": 3,
+}

@@ -7,6 +7,7 @@ automatically.
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from articles.models import Article
 from directory.models import Group, Network
 
 
@@ -28,6 +29,9 @@ class PageSitemap(TranslatedSitemap):
             "directory:network_list",
             "directory:platform_list",
             "directory:helplines",
+            "directory:propose",
+            "articles:list",
+            "newsletter:subscribe",
         ]
 
     def location(self, item):
@@ -47,4 +51,22 @@ class NetworkSitemap(TranslatedSitemap):
         return Network.objects.order_by("slug")
 
 
-SITEMAPS = {"pages": PageSitemap, "groups": GroupSitemap, "networks": NetworkSitemap}
+class ArticleSitemap(TranslatedSitemap):
+    """Each article in the languages it is translated into, with only those as alternates."""
+
+    def items(self):
+        return Article.objects.live().order_by("pk")
+
+    def get_languages_for_item(self, article):
+        return article.languages
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "groups": GroupSitemap,
+    "networks": NetworkSitemap,
+    "articles": ArticleSitemap,
+}

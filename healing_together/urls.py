@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -7,10 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from . import views
 from .sitemaps import SITEMAPS
 
-admin.site.site_header = _("Healing Together editors")
-admin.site.site_title = _("Healing Together editors")
-
 urlpatterns = [
+    # admin.site is healing_together.admin_site.StaffAdminSite: sign-in with a second factor.
     path("admin/", admin.site.urls),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -23,7 +22,15 @@ urlpatterns += i18n_patterns(
     path(_("about/"), views.AboutView.as_view(), name="about"),
     path(_("privacy/"), views.PrivacyView.as_view(), name="privacy"),
     path("", include("directory.urls")),
+    path("", include("articles.urls")),
+    path(_("newsletter/"), include("newsletter.urls")),
 )
 
 handler404 = "healing_together.views.page_not_found"
 handler500 = "healing_together.views.server_error"
+
+if settings.DEBUG:
+    # Development only (make run): uploaded images. In production the proxy or S3 serves them.
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

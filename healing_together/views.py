@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
+from articles.models import Article
 from directory.models import Audience
 
 from .i18n import language_from_path
@@ -21,7 +22,12 @@ class HomeView(TemplateView):
     template_name = "pages/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(audiences=Audience.objects.all(), is_home=True, **kwargs)
+        return super().get_context_data(
+            audiences=Audience.objects.all(),
+            articles=Article.objects.public().for_listing()[:3],
+            is_home=True,
+            **kwargs,
+        )
 
 
 class LocalisedContentView(TemplateView):

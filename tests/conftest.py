@@ -25,6 +25,69 @@ def live_reference(transactional_db):
     load_taxonomies_and_helplines()
 
 
+@pytest.fixture
+def otp_login():
+    """Log a test client in as a user *and* mark the session verified by a TOTP device.
+
+    The admin requires two-factor authentication: a plain `client.force_login(user)` is not
+    enough to reach /admin/. `otp_login(client, user)` gives the user a confirmed TOTP device
+    (or reuses theirs) and does what the OTP login form does on success: it stores the device
+    in the session. Returns the device.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def login(client, user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return device
+
+    return login
+
+
+@pytest.fixture
+def admin_client(db, admin_user, otp_login):
+    """pytest-django's `admin_client` (a superuser), also verified by a TOTP device."""
+    from django.test import Client
+
+    client = Client()
+    otp_login(client, admin_user)
+    return client
+
+
+@pytest.fixture
+def otp_admin_client(admin_client):
+    """The same client as `admin_client`, for tests that want to say it."""
+    return admin_client
+
+
+@pytest.fixture
+def editor_user(db):
+    """A staff user in the "Editor" group only (healing_together/roles.py), not a superuser."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        "editor", "editor@example.org", "correct horse battery staple", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+@pytest.fixture
+def editor_client(db, editor_user, otp_login):
+    """A client signed in as `editor_user`, verified by a TOTP device."""
+    from django.test import Client
+
+    client = Client()
+    otp_login(client, editor_user)
+    return client
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _static_files_through_whitenoise():
     """Let the live server serve static files as production does.
@@ -40,3 +103,31 @@ def _static_files_through_whitenoise():
     StaticFilesHandler._should_handle = lambda self, path: False
     yield
     StaticFilesHandler._should_handle = original
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the real Redis (database 15), under a key prefix of its own.
+
+    Skips when no Redis listens on 127.0.0.1:6379; removes its keys afterwards.
+    """
+    import uuid
+
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
+    }
+    yield cache
+    cache.delete_pattern("*")

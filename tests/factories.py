@@ -142,3 +142,103 @@ def make_network(municipality_codes=("21004", "21009"), **fields):
     network = Network.objects.create(**defaults)
     network.municipalities.set(Municipality.objects.filter(code__in=municipality_codes))
     return network
+
+
+def make_article(languages=("nl", "fr", "en"), audiences=(), topics=(), references=0, **fields):
+    """A published article translated into `languages`, titled after its language."""
+    from articles.models import Article, Reference
+    from directory.models import Audience, Topic
+
+    make_article.counter = getattr(make_article, "counter", 0) + 1
+    n = make_article.counter
+    texts = {}
+    for code in languages:
+        texts.update(
+            {
+                f"title_{code}": f"Article {n} {code}",
+                f"summary_{code}": f"Summary {n} in {code}.",
+                f"body_{code}": f"<h2>Part one</h2><p>Body of article {n} in {code}.</p>",
+            }
+        )
+    defaults = {
+        "author_name": "Editorial team",
+        "status": Article.Status.PUBLISHED,
+        "publish_at": timezone.now() - datetime.timedelta(days=n),
+        **texts,
+    }
+    defaults.update(fields)
+    article = Article.objects.create(**defaults)
+    article.audiences.set(Audience.objects.filter(slug__in=audiences))
+    article.topics.set(Topic.objects.filter(slug__in=topics))
+    for i in range(references):
+        Reference.objects.create(
+            article=article,
+            order=i,
+            authors="Yalom, I. D., & Leszcz, M.",
+            year=2020,
+            title="The theory and practice of group psychotherapy",
+            container="Basic Books",
+            edition="6th ed.",
+        )
+    return article
+
+
+def make_proposal(language="fr", **fields):
+    """A group as an organiser proposed it: unpublished, waiting for review, one language only."""
+    from django.utils import translation
+
+    from directory.models import Proposal
+
+    n = next(_counter)
+    blank_texts = {
+        f"{field}_{code}": "" for field in ("name", "summary") for code in ["nl", "fr", "en"]
+    }
+    defaults = {
+        **blank_texts,
+        f"name_{language}": f"Proposed group {n}",
+        f"summary_{language}": "A group proposed by its organiser.",
+        f"schedule_note_{language}": "Every Tuesday evening.",
+        "published": False,
+        "review": Group.Review.PENDING,
+        "proposal_language": language,
+        "proposer_name": "Camille Organiser",
+        "proposer_email": f"organiser{n}@example.org",
+        "proposed_at": timezone.now(),
+    }
+    defaults.update(fields)
+    with translation.override(language):  # the required `name` is read in this language
+        group = make_group(**defaults)
+    return Proposal.objects.get(pk=group.pk)
+
+
+def make_correction_report(group, **fields):
+    from directory.models import CorrectionReport
+
+    defaults = {"message": "The group now meets on Thursdays.", "language": "fr"}
+    defaults.update(fields)
+    return CorrectionReport.objects.create(group=group, **defaults)
+
+
+def make_subscriber(
+    email=None, language="en", confirmed=True, regions=(), provinces=(), audiences=(), **fields
+):
+    """A newsletter subscriber, confirmed by default; interests by region or province code and
+    audience slug."""
+    from newsletter import consent
+    from newsletter.models import Subscriber
+
+    now = timezone.now()
+    defaults = {
+        "email": email or f"reader{next(_counter)}@example.org",
+        "language": language,
+        "consent_version": consent.CURRENT,
+        "asked_at": now - datetime.timedelta(hours=1),
+    }
+    if confirmed:
+        defaults.update(status=Subscriber.Status.CONFIRMED, confirmed_at=now)
+    defaults.update(fields)
+    subscriber = Subscriber.objects.create(**defaults)
+    subscriber.regions.set(Region.objects.filter(code__in=regions))
+    subscriber.provinces.set(Province.objects.filter(code__in=provinces))
+    subscriber.audiences.set(Audience.objects.filter(slug__in=audiences))
+    return subscriber

@@ -26,6 +26,9 @@ def language_versions(context):
     alternates = context.get("alternates") or alternate_paths(request)
     switcher = context.get("switcher") or alternates
     current = translation.get_language()
+    # x-default: the default language's version, or the first that exists.
+    x_default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in alternates else None
+    x_default = x_default or next(iter(alternates), None)
     versions = []
     for code, _name in settings.LANGUAGES:
         info = translation.get_language_info(code)
@@ -40,21 +43,34 @@ def language_versions(context):
                 if code in alternates
                 else None,
                 "current": code == current,
+                "x_default": code == x_default,
             }
         )
     return versions
 
 
-@register.inclusion_tag("includes/_helpline_strip.html", takes_context=True)
-def helpline_strip(context):
+@register.simple_tag(takes_context=True)
+def helplines(context):
+    """The page language's main helplines, read once per request; 112 if the database fails."""
     from directory.models import Helpline
 
-    try:
-        lines = Helpline.objects.for_strip(translation.get_language())
-    except DatabaseError:
-        logger.warning("Helplines could not be read; showing 112 only.")
-        lines = EMERGENCY_FALLBACK
-    return {"lines": lines or EMERGENCY_FALLBACK, "request": context.get("request")}
+    request = context.get("request")
+    language = translation.get_language()
+    cache = getattr(request, "_helplines", {}) if request is not None else {}
+    if language not in cache:
+        try:
+            cache[language] = Helpline.objects.for_strip(language) or EMERGENCY_FALLBACK
+        except DatabaseError:
+            logger.warning("Helplines could not be read; showing 112 only.")
+            cache[language] = EMERGENCY_FALLBACK
+        if request is not None:
+            request._helplines = cache
+    return cache[language]
+
+
+@register.inclusion_tag("includes/_helpline_strip.html", takes_context=True)
+def helpline_strip(context):
+    return {"lines": helplines(context), "request": context.get("request")}
 
 
 @register.simple_tag

@@ -140,3 +140,12 @@ def test_map_when_an_operator_sets_a_tile_server(client, reference, settings):
     # Zoom 16 tile of that point in Ixelles: x = 33562, y = 21988.
     assert 'href="https://tiles.example.org/16/33562/21988.png"' in html
     assert "<circle cx=" in html
+
+
+def test_a_group_written_in_one_language_is_shown_in_the_others_marked_with_lang(client, reference):
+    group = make_group(name_nl="", name_fr="Cercle de parole", name_en="", summary_fr="Un cercle.")
+    listing = client.get("/nl/groepen/").content.decode()
+    assert 'lang="fr">Cercle de parole</a>' in listing
+    page = client.get(group.get_absolute_url())
+    assert page.status_code == 200
+    assert "Cercle de parole" in page.content.decode()

@@ -40,6 +40,12 @@ def test_root_sends_visitor_to_preferred_language(client, accept, expected):
         ("directory:network_list", ("/nl/netwerken/", "/fr/reseaux/", "/en/networks/")),
         ("directory:platform_list", ("/nl/platformen/", "/fr/plateformes/", "/en/platforms/")),
         ("directory:helplines", ("/nl/hulp-nu/", "/fr/aide-urgente/", "/en/help-now/")),
+        ("articles:list", ("/nl/artikelen/", "/fr/articles/", "/en/articles/")),
+        ("newsletter:subscribe", ("/nl/nieuwsbrief/", "/fr/newsletter/", "/en/newsletter/")),
+        (
+            "directory:propose",
+            ("/nl/groep-voorstellen/", "/fr/proposer-un-groupe/", "/en/propose-a-group/"),
+        ),
     ],
 )
 def test_paths_are_translated(name, paths):

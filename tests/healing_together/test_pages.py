@@ -89,3 +89,13 @@ def test_home_title_names_the_site_once(client, reference):
     html = client.get("/en/").content.decode()
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert title.count("Healing Together") == 1
+
+
+def test_home_shows_the_latest_articles_of_its_language(client, reference):
+    from tests.factories import make_article
+
+    dutch = make_article(languages=("nl",), title_nl="Alleen in het Nederlands")
+    french = make_article(languages=("fr",), title_fr="Seulement en français")
+    html = client.get("/nl/").content.decode()
+    assert dutch.title_nl in html
+    assert french.title_fr not in html

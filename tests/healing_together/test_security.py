@@ -44,8 +44,9 @@ def test_security_headers_on_every_public_page(client, every_page):
         assert response["Cross-Origin-Resource-Policy"] == "same-origin"
         assert response["X-Frame-Options"] == "DENY"
         assert response["Strict-Transport-Security"].startswith("max-age=31536000")
-        # Privacy: a page without a form sets no cookie at all.
-        if b"<form" not in response.content or b'method="post"' not in response.content:
+        # Privacy: a page without a CSRF-protected form sets no cookie at all (the footer's
+        # newsletter form carries no token and only opens the sign-up page).
+        if b"csrfmiddlewaretoken" not in response.content:
             assert not response.cookies, path
 
 
@@ -63,6 +64,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         DJANGO_ALLOWED_HOSTS="healing-together.be",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        SITE_URL="https://healing-together.be",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -115,3 +117,12 @@ def test_migration_check_runs_without_production_secrets(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
+
+
+def test_check_deploy_warns_when_emails_would_carry_bad_links(settings):
+    from healing_together.checks import site_url_is_set
+
+    settings.SITE_URL = ""
+    assert [w.id for w in site_url_is_set(None)] == ["healing_together.W001"]
+    settings.SITE_URL = "https://healing-together.be"
+    assert site_url_is_set(None) == []

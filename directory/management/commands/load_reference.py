@@ -27,9 +27,9 @@ from directory.models import (
     SpokenLanguage,
     Topic,
 )
+from healing_together.i18n import LANGUAGE_CODES
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "fixtures" / "reference"
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 REGION_SLUGS = {"02000": "flanders", "03000": "wallonia", "04000": "brussels"}
 REGION_EN = {
@@ -73,11 +73,11 @@ def reference_json(name):
 
 def name_fields(names, fallback):
     """{"name_nl": …, "name_fr": …} for the site's languages from {"nl": …, "fr": …}."""
-    return {f"name_{code}": names.get(code) or fallback for code in LANGUAGES}
+    return {f"name_{code}": names.get(code) or fallback for code in LANGUAGE_CODES}
 
 
 def set_translated(obj, field, values):
-    for code in LANGUAGES:
+    for code in LANGUAGE_CODES:
         value = values.get(code)
         if value:
             setattr(obj, f"{field}_{code}", value)
