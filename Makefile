@@ -41,6 +41,7 @@ run: install compilemessages
 	mkdir -p var
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_reference
+	$(DEV_ENV) $(BIN)/python manage.py load_content
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -72,3 +73,23 @@ messages: | $(BIN)/python
 
 clean:
 	rm -rf var/test.sqlite3 .pytest_cache
+
+# Load benchmark (bench/load.py): gunicorn with production settings and wrk on loopback, on
+# SQLite and PostgreSQL; prints the table and writes it to bench/results/.
+# A quick run: make bench BENCH_ARGS="--backends sqlite --duration 3"
+.PHONY: bench lighthouse
+bench: install compilemessages
+	@command -v wrk >/dev/null || { \
+		echo "Installing Debian's wrk for the benchmark…"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+# Lighthouse (the npm package pinned in package-lock.json, installed under node_modules/)
+# with Debian's Chromium, offline, on the demo data: home, list, group and article pages.
+node_modules/.bin/lighthouse: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+lighthouse: install compilemessages browser node_modules/.bin/lighthouse
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
