@@ -56,8 +56,17 @@ def live_data(transactional_db):
     load_taxonomies_and_helplines()
 
 
+def follow(locator):
+    """Click a link or a submit button and wait for the page it leads to: a bare click can
+    return before the new document has loaded, and what is read next (the URL, a heading,
+    axe's scan) may then come from the old page or from a document being replaced."""
+    with locator.page.expect_navigation(wait_until="load"):
+        locator.click()
+
+
 def axe_violations(page):
     """Run axe-core in the page (injected through the DevTools protocol, so the CSP holds)."""
+    page.wait_for_load_state("load")
     page.evaluate(AXE_SOURCE)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     return [
@@ -69,3 +78,59 @@ def axe_violations(page):
         }
         for v in result["violations"]
     ]
+
+
+def signed_in_page(browser, live_server, otp_login, settings, locale="en-GB"):
+    """A browser page signed in to the admin as a verified superuser, collecting console
+    errors and warnings (CSP reports among them)."""
+    # The live server speaks plain HTTP: a __Host- cookie cannot be handed to the browser.
+    settings.SESSION_COOKIE_NAME = "sessionid"
+    settings.SESSION_COOKIE_SECURE = False
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    user = User.objects.create_superuser("groups-editor", "editor@example.org", "x" * 16)
+    client = Client()
+    otp_login(client, user)
+    context = browser.new_context(locale=locale)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in {"error", "warning"} else 0)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return context, page, problems
+
+
+PASSWORD = "lantern orchard 7 mosaic"
+
+
+@pytest.fixture
+def editor(live_data, settings):
+    """A staff user "lena" in the Editor group, with a confirmed TOTP device: (user, device)."""
+    from django.contrib.auth.models import Group, User
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # The live server speaks plain HTTP: keep the cookies usable there.
+    settings.SESSION_COOKIE_NAME = "sessionid"
+    settings.CSRF_COOKIE_NAME = "csrftoken"
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    user = User.objects.create_user("lena", "lena@example.org", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user, device
+
+
+def current_code(device):
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def fill_sign_in(page, code, password=PASSWORD):
+    page.fill("#id_username", "lena")
+    page.fill("#id_password", password)
+    page.fill("#id_otp_token", code)
+    page.locator("#login-form input[type=submit]").click()
