@@ -27,12 +27,13 @@ $(VENV)/.test-installed: requirements/test.txt | $(BIN)/python
 install: $(VENV)/.base-installed
 install-test: $(VENV)/.test-installed
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+# Debian's Chromium for the browser tests (Playwright cannot download its own here), and
+# Caddy, whose own parser checks deploy/Caddyfile in tests/deploy.
 browser:
-	@command -v chromium >/dev/null || { \
-		echo "Installing Debian's chromium for the browser tests…"; \
+	@command -v chromium >/dev/null && command -v caddy >/dev/null || { \
+		echo "Installing Debian's chromium and caddy for the tests…"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium caddy >/dev/null; }
 
 compilemessages: | $(BIN)/python
 	cd $(CURDIR) && $(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
