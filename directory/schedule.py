@@ -22,6 +22,8 @@ def rule_for(group, after=None):
         return None
     day = RRULE_DAYS[group.weekday]
     first = group.start_date or _anchor(after)
+    if after is not None:
+        first = _fast_forward(first, group.frequency, after.astimezone(BRUSSELS).date())
     dtstart = datetime.datetime.combine(first, group.start_time)
     until = datetime.datetime.combine(group.end_date, group.start_time) if group.end_date else None
     if group.frequency == "weekly":
@@ -45,6 +47,23 @@ def _anchor(after):
     today = (after or datetime.datetime.now(BRUSSELS)).date()
     year = today.isocalendar().year
     return datetime.date.fromisocalendar(year, 1, 1)
+
+
+def _fast_forward(first, frequency, today):
+    """A later first date with exactly the same sessions from `today` on.
+
+    dateutil walks every session from the first date: for a weekly group started years ago a
+    list page would step through hundreds of past dates per card. Weekly and fortnightly rules
+    move by whole periods (keeping the phase of a fortnight), monthly rules to the first day of
+    the previous month, always leaving at least one period before `today`.
+    """
+    if frequency in ("weekly", "fortnightly"):
+        period = 7 if frequency == "weekly" else 14
+        periods = (today - first).days // period - 1
+        return first + datetime.timedelta(days=period * periods) if periods > 0 else first
+    month_start = today.replace(day=1)
+    previous = (month_start - datetime.timedelta(days=1)).replace(day=1)
+    return max(first, previous)
 
 
 def occurrences(group, after, count):

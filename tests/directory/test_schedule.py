@@ -1,8 +1,12 @@
 import datetime
 import zoneinfo
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from directory import schedule
 from directory.models import Group
 from directory.schedule import occurrences, rrule_properties
 
@@ -98,3 +102,32 @@ def test_rrule_properties():
     assert monthly == {"FREQ": "MONTHLY", "BYDAY": "2TU"}
     until = rrule_properties(group(end_date=datetime.date(2027, 6, 29)))["UNTIL"]
     assert until == datetime.datetime(2027, 6, 29, 17, 0, tzinfo=datetime.UTC)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    frequency=st.sampled_from(["weekly", "fortnightly", "monthly"]),
+    weekday=st.integers(0, 6),
+    week_of_month=st.sampled_from([1, 2, 3, 4, -1]),
+    start_date=st.none() | st.dates(datetime.date(2018, 1, 1), datetime.date(2027, 12, 31)),
+    length=st.none() | st.integers(0, 800),
+    after=st.datetimes(datetime.datetime(2019, 1, 1), datetime.datetime(2028, 12, 31)),
+)
+def test_skipping_past_sessions_changes_no_upcoming_session(
+    frequency, weekday, week_of_month, start_date, length, after
+):
+    """Upcoming sessions are found from a later first date (see _fast_forward): the same
+    sessions as walking the rule from its real first date."""
+    end_date = start_date + datetime.timedelta(days=length) if start_date and length else None
+    subject = group(
+        frequency=frequency,
+        weekday=weekday,
+        week_of_month=week_of_month,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    after = after.replace(tzinfo=BRUSSELS)
+    fast = occurrences(subject, after, 3)
+    with mock.patch.object(schedule, "_fast_forward", lambda first, *args: first):
+        walked = occurrences(subject, after, 3)
+    assert fast == walked
