@@ -10,8 +10,8 @@ from .models import Article
 
 
 class ArticleFilterSet(django_filters.FilterSet):
-    audience = checkboxes(_("For whom"), choices.audience_choices, "audiences__slug", True)
-    topic = checkboxes(_("Topic"), choices.topic_choices, "topics__slug", True)
+    audience = checkboxes(_("For whom"), choices.audience_choices, "audiences__slug", many=True)
+    topic = checkboxes(_("Topic"), choices.topic_choices, "topics__slug", many=True)
 
     class Meta:
         model = Article

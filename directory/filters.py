@@ -23,13 +23,29 @@ POSTCODE_RE = re.compile(r"^[0-9]{4}$")
 MAX_QUERY_LENGTH = 200
 
 
-def checkboxes(label, choices, field_name=None, distinct=False):
-    """Repeated keys select several values (audience=caregivers&audience=parents): any of them."""
-    return django_filters.MultipleChoiceFilter(
+class AnyRelatedFilter(django_filters.MultipleChoiceFilter):
+    """Any of the chosen values of a many-to-many field, as `pk IN (subquery)`.
+
+    A join would repeat a group once per matching value and need DISTINCT over every column
+    of the page (and of its count) to undo that; the subquery keeps each group once.
+    """
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        lookup = f"{self.field_name}__in"
+        return qs.filter(pk__in=qs.model._base_manager.filter(**{lookup: value}).values("pk"))
+
+
+def checkboxes(label, choices, field_name=None, many=False):
+    """Repeated keys select several values (audience=caregivers&audience=parents): any of them.
+    `many`: the values sit across a many-to-many field."""
+    filter_class = AnyRelatedFilter if many else django_filters.MultipleChoiceFilter
+    return filter_class(
         label=label,
         choices=choices,
         field_name=field_name,
-        distinct=distinct,
+        distinct=False,  # django-filter's default; no filter here repeats a row
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -59,9 +75,11 @@ class GroupFilterSet(django_filters.FilterSet):
     kind = checkboxes(_("Kind of group"), Group.Kind.choices)
     region = checkboxes(_("Region"), choices.region_choices, "municipality__region__slug")
     province = checkboxes(_("Province"), choices.province_choices, "municipality__province__code")
-    audience = checkboxes(_("For whom"), choices.audience_choices, "audiences__slug", True)
-    topic = checkboxes(_("Topic"), choices.topic_choices, "topics__slug", True)
-    language = checkboxes(_("Language spoken"), choices.language_choices, "languages__code", True)
+    audience = checkboxes(_("For whom"), choices.audience_choices, "audiences__slug", many=True)
+    topic = checkboxes(_("Topic"), choices.topic_choices, "topics__slug", many=True)
+    language = checkboxes(
+        _("Language spoken"), choices.language_choices, "languages__code", many=True
+    )
     attendance = checkboxes(_("How it meets"), Group.Attendance.choices)
     cost = checkboxes(_("Cost"), Group.Cost.choices)
     facilitation = checkboxes(_("Led by"), Group.Facilitation.choices)

@@ -32,6 +32,15 @@ def test_filters_combine_and_repeat(client, reference):
     assert result_names(response) == [caregivers.name]
 
 
+def test_a_group_matching_several_chosen_values_is_listed_and_counted_once(client, reference):
+    both = make_group(
+        name_en="Family circle", audiences=["caregivers", "parents"], languages=["nl", "fr"]
+    )
+    response = client.get(URL, {"audience": ["caregivers", "parents"], "language": ["nl", "fr"]})
+    assert result_names(response) == [both.name]
+    assert response.context["page_obj"].paginator.count == 1
+
+
 def test_kind_region_language_attendance_cost_facilitation_open(client, reference):
     target = make_group(
         kind="therapy",
