@@ -1,5 +1,7 @@
 """The page cache: anonymous visitors' pages served from the cache, never anyone's own page."""
 
+import gzip
+
 import pytest
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import messages
@@ -88,6 +90,24 @@ def test_second_request_is_served_from_the_cache_without_a_query(
     assert int(second["Age"]) >= 0
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_hits_are_served_gzipped_to_clients_that_accept_it(client, groups):
+    first = client.get(LIST, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Content-Encoding" not in first  # the page as rendered, never compressed by Django
+    assert "Accept-Encoding" in first["Vary"]
+    hit = client.get(LIST, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert hit["X-Cache"] == "hit"
+    assert hit["Content-Encoding"] == "gzip"
+    assert hit["Vary"] == first["Vary"]
+    assert gzip.decompress(hit.content) == first.content
+    assert len(hit.content) * 3 < len(first.content)
+    if hit.has_header("Content-Length"):
+        assert int(hit["Content-Length"]) == len(hit.content)
+    plain = client.get(LIST, HTTP_ACCEPT_ENCODING="identity")
+    assert plain["X-Cache"] == "hit"
+    assert "Content-Encoding" not in plain
+    assert plain.content == first.content
 
 
 def test_head_is_served_from_the_cache_but_does_not_fill_it(client, groups):
