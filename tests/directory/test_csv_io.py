@@ -276,6 +276,16 @@ def test_import_creates_unpublished_groups_and_updates_by_id(admin_client, refer
     assert existing.published
 
 
+def test_rows_with_the_same_name_get_numbered_addresses_around_taken_ones(admin_client, reference):
+    make_group(name_nl="Andere groep", slug_nl="praatgroep-elsene-3")
+    response = upload(admin_client, to_csv([new_row() for _ in range(5)]))
+    assert response.status_code == 302, errors_of(response)
+    slugs = sorted(
+        Group.objects.filter(name_nl="Praatgroep Elsene").values_list("slug_nl", flat=True)
+    )
+    assert slugs == sorted(["praatgroep-elsene"] + [f"praatgroep-elsene-{n}" for n in (2, 4, 5, 6)])
+
+
 def test_semicolons_bom_dates_and_postcode_alone(admin_client, reference):
     columns = [c for c in MINIMAL if c != "city_refnis"] + ["valid_from", "assured_date"]
     content = "\ufeff" + to_csv(
