@@ -6,6 +6,7 @@ Every helper is bounded in time and cleans up after itself (processes, clusters,
 """
 
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -22,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+DOCKERFILE = REPO_ROOT / "Dockerfile"
 VENV_BIN = Path(sys.executable).parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432"
@@ -194,11 +196,24 @@ class Server:
             self.process.wait(timeout=10)
 
 
+def dockerfile_cmd():
+    """The final CMD instruction of the Dockerfile, in exec (JSON) form."""
+    text = DOCKERFILE.read_text().replace("\\\n", " ")
+    cmds = [
+        line.strip()[len("CMD") :].strip()
+        for line in text.splitlines()
+        if line.strip().split(maxsplit=1)[:1] == ["CMD"]
+    ]
+    assert cmds, "the Dockerfile has no CMD"
+    cmd = json.loads(cmds[-1])  # exec form: a JSON array, so signals reach gunicorn
+    assert isinstance(cmd, list)
+    assert all(isinstance(part, str) for part in cmd)
+    return cmd
+
+
 @contextlib.contextmanager
 def gunicorn(env, log_path, port=None):
     """The image's start command (the Dockerfile's CMD) on a free port; stopped on exit."""
-    from tests.deploy.test_image import dockerfile_cmd
-
     cmd = dockerfile_cmd()
     assert cmd[0] == "gunicorn"
     cmd[0] = str(VENV_BIN / "gunicorn")
