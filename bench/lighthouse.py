@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import RESULTS, VAR, Server, bench_env, clear_redis_prefix  # noqa: E402
+from bench.load import RESULTS, VAR, Server, bench_env, clear_redis_prefix, python  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = {
@@ -129,16 +129,7 @@ def main():
 
 
 def manage(env, *arguments):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        sys.exit(f"manage.py {arguments[0]} failed:\n{result.stderr[-3000:]}")
-    return result.stdout
+    return python(env, "manage.py", *arguments)
 
 
 def slug(label):

@@ -175,17 +175,24 @@ def probe(env):
     return json.loads(next(ln[6:] for ln in output.splitlines() if ln.startswith("PROBE ")))
 
 
-def django(env, *arguments):
+def python(env, script, *arguments):
+    """Run a Python script of the project (bench/seed.py, manage.py) in env; its stdout.
+    A failure ends the benchmark with the script's last error lines."""
     result = subprocess.run(
-        [sys.executable, str(BENCH / "seed.py"), *arguments],
+        [sys.executable, str(script), *arguments],
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
     if result.returncode:
-        sys.exit(f"bench/seed.py {' '.join(arguments)} failed:\n{result.stderr[-3000:]}")
+        name = Path(script).relative_to(ROOT) if Path(script).is_absolute() else script
+        sys.exit(f"{name} {' '.join(arguments)} failed:\n{result.stderr[-3000:]}")
     return result.stdout
+
+
+def django(env, *arguments):
+    return python(env, BENCH / "seed.py", *arguments)
 
 
 # --- Server and load --------------------------------------------------------------------------
