@@ -25,6 +25,7 @@ BREACH-style guessing has no secret to find.
 
 import hashlib
 import logging
+import re
 import time
 from urllib.parse import parse_qsl, urlencode
 
@@ -34,7 +35,6 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, get_max_age, patch_vary_headers
-from django.utils.regex_helper import _lazy_re_compile
 from django.utils.text import compress_string
 
 from .cache import content_version
@@ -57,7 +57,7 @@ CSP_ATTRIBUTES = (
 )
 # Vary values that do not make a page depend on the visitor: the language is in the path.
 HARMLESS_VARY = {"accept-language", "accept-encoding"}
-ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Smaller bodies gain nothing from compression.
 MIN_GZIP_BYTES = 200
 
