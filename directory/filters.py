@@ -45,7 +45,7 @@ def checkboxes(label, choices, field_name=None, many=False):
         label=label,
         choices=choices,
         field_name=field_name,
-        distinct=False,  # django-filter's default; no filter here repeats a row
+        distinct=False,  # django-filter defaults to True; no filter here repeats a row
         widget=forms.CheckboxSelectMultiple,
     )
 
