@@ -6,7 +6,6 @@ from Statbel (REFNIS codes); 107 networks, platforms and helplines sit beside th
 """
 
 import datetime
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,14 +17,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from healing_together.i18n import TranslatedFields, first_translation
+from healing_together.text import fold
+
 from . import schedule as schedule_rules
+from .freshness import Freshness, freshness
 from .querysets import GroupQuerySet, HelplineQuerySet, MunicipalityQuerySet, NetworkQuerySet
-
-
-def fold(text):
-    """Lower-case text without accents: "Thérapie" and "therapie" both give "therapie"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class SourcedModel(models.Model):
@@ -371,6 +368,11 @@ class Group(models.Model):
     # search gives the same answers on SQLite and PostgreSQL.
     search_text = models.TextField(editable=False, blank=True)
 
+    # The text fields kept in every language, as registered in translation.py.
+    TRANSLATED_FIELDS = TranslatedFields()
+    # A language's listing is complete when these are written in it.
+    COMPLETE_WITH = ("name", "summary", "description")
+
     objects = GroupQuerySet.as_manager()
     # Every change is kept, with who made it, and can be restored from the admin.
     # The proposer's contact details are left out, so that erasing them (purge_closed_contacts)
@@ -405,12 +407,10 @@ class Group(models.Model):
 
     def any_name(self):
         """The name in the current language, else in the first language that has one."""
-        languages = [translation.get_language()] + [code for code, _n in settings.LANGUAGES]
-        for code in languages:
-            name = getattr(self, f"name_{code}", None)
-            if name:
-                return name
-        return ""
+        return first_translation(self, "name", [translation.get_language()])[1]
+
+    def is_complete_in(self, language):
+        return all(getattr(self, f"{field}_{language}", None) for field in self.COMPLETE_WITH)
 
     def get_absolute_url(self):
         slug = self.localized_slug()
@@ -470,9 +470,12 @@ class Group(models.Model):
         return schedule_rules.occurrences(self, timezone.now(), count)
 
     @property
+    def freshness(self):
+        return freshness(self.last_verified)
+
+    @property
     def is_stale(self):
-        limit = datetime.timedelta(days=settings.GROUP_STALE_AFTER_DAYS)
-        return timezone.localdate() - self.last_verified > limit
+        return self.freshness != Freshness.FRESH
 
     def refresh_derived(self):
         """Recompute the stored search text and next-session date."""
@@ -496,14 +499,7 @@ class Group(models.Model):
 
     def fill_slugs(self):
         """Give every language a slug, unique among that language's slugs."""
-        fallback_name = next(
-            (
-                getattr(self, f"name_{code}")
-                for code, _n in settings.LANGUAGES
-                if getattr(self, f"name_{code}")
-            ),
-            "group",
-        )
+        fallback_name = first_translation(self, "name")[1] or "group"
         for code, _name in settings.LANGUAGES:
             field = f"slug_{code}"
             if getattr(self, field):

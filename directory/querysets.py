@@ -1,31 +1,41 @@
-"""Query logic of the directory, kept on QuerySets so views stay thin."""
+"""Query logic of the directory, kept on QuerySets so views stay thin.
 
-import datetime
+The QuerySets reach the models they join through `self.model` and its fields, never by
+importing `models.py` (which imports this module).
+"""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
-from django.utils import timezone
 
 from healing_together.i18n import in_any_language
+from healing_together.text import fold
+
+from .freshness import hidden_before, stale_before
+from .postcodes import parse_postcode
+
+
+def related_model(model, field_name):
+    return model._meta.get_field(field_name).related_model
 
 
 class GroupQuerySet(models.QuerySet):
     def published(self):
         """What the public sees: published, not ended, verified recently enough."""
-        oldest = timezone.localdate() - datetime.timedelta(days=settings.GROUP_HIDDEN_AFTER_DAYS)
-        return self.filter(published=True, last_verified__gte=oldest).exclude(status="ended")
+        return self.filter(published=True, last_verified__gte=hidden_before()).exclude(
+            status=self.model.Status.ENDED
+        )
 
     def for_listing(self):
         """Everything a result card shows, in a constant number of queries."""
-        from .models import Audience, SpokenLanguage, Topic
-
+        audience, topic, language = (
+            related_model(self.model, name) for name in ("audiences", "topics", "languages")
+        )
         return self.select_related(
             "organisation", "municipality", "municipality__province", "municipality__region"
         ).prefetch_related(
-            Prefetch("audiences", queryset=Audience.objects.order_by("order", "slug")),
-            Prefetch("topics", queryset=Topic.objects.order_by("order", "slug")),
-            Prefetch("languages", queryset=SpokenLanguage.objects.order_by("order", "code")),
+            Prefetch("audiences", queryset=audience.objects.order_by("order", "slug")),
+            Prefetch("topics", queryset=topic.objects.order_by("order", "slug")),
+            Prefetch("languages", queryset=language.objects.order_by("order", "code")),
             "serves_regions",
         )
 
@@ -38,8 +48,6 @@ class GroupQuerySet(models.QuerySet):
 
     def search(self, text):
         """Every word must appear, ignoring case and accents, in any language's text."""
-        from .models import fold
-
         words = fold(text).split()
         query = Q()
         for word in words[:10]:
@@ -51,15 +59,15 @@ class GroupQuerySet(models.QuerySet):
 
         Correlated EXISTS per term table keep one row per group (no DISTINCT over joins).
         """
-        from .models import Group
-
         audience_ids = [a.pk for a in audiences]
         topic_ids = [t.pk for t in topics]
         shares_audience = Exists(
-            Group.audiences.through.objects.filter(group=OuterRef("pk"), audience__in=audience_ids)
+            self.model.audiences.through.objects.filter(
+                group=OuterRef("pk"), audience__in=audience_ids
+            )
         )
         shares_topic = Exists(
-            Group.topics.through.objects.filter(group=OuterRef("pk"), topic__in=topic_ids)
+            self.model.topics.through.objects.filter(group=OuterRef("pk"), topic__in=topic_ids)
         )
         both = Case(
             When(shares_audience & shares_topic, then=Value(2)),
@@ -78,16 +86,12 @@ class GroupQuerySet(models.QuerySet):
         0: in the municipality; 1: elsewhere in its province; 2: elsewhere in its region;
         3: online and serving that region (or all of Belgium). Groups further away are left out.
         """
-        from .models import Group
-
         municipalities = list(municipalities)
         codes = [m.pk for m in municipalities]
         provinces = {m.province_id for m in municipalities if m.province_id}
         regions = {m.region_id for m in municipalities}
-        areas = Group.serves_regions.through.objects.filter(group=OuterRef("pk"))
-        online = Q(attendance__in=["online", "hybrid"]) & (
-            ~Exists(areas) | Exists(areas.filter(region__in=regions))
-        )
+        areas = self.model.serves_regions.through.objects.filter(group=OuterRef("pk"))
+        online = self._online() & (~Exists(areas) | Exists(areas.filter(region__in=regions)))
         # Correlated EXISTS instead of joins through the areas table: one row per group, so
         # PostgreSQL and SQLite keep a simple plan whatever the size of the catalogue.
         return self.filter(Q(municipality__region__in=regions) | online).annotate(
@@ -100,40 +104,44 @@ class GroupQuerySet(models.QuerySet):
             )
         )
 
-    # --- Freshness and completeness, for the editors (admin list filters and home page) ---
+    def in_region(self, slug):
+        """Groups that meet in the region, or serve it online (named among their areas)."""
+        areas = self.model.serves_regions.through.objects.filter(
+            group=OuterRef("pk"), region__slug=slug
+        )
+        return self.filter(Q(municipality__region__slug=slug) | (self._online() & Exists(areas)))
 
-    @staticmethod
-    def _verified_cutoff(days):
-        return timezone.localdate() - datetime.timedelta(days=days)
+    def _online(self):
+        """The condition "meets online, or online and in person"."""
+        attendance = self.model.Attendance
+        return Q(attendance__in=[attendance.ONLINE, attendance.HYBRID])
+
+    # --- Freshness and completeness, for the editors (admin list filters and home page) ---
 
     def fresh(self):
         """Verified within GROUP_STALE_AFTER_DAYS."""
-        return self.filter(
-            last_verified__gte=self._verified_cutoff(settings.GROUP_STALE_AFTER_DAYS)
-        )
+        return self.filter(last_verified__gte=stale_before())
 
     def stale(self):
         """Not verified for GROUP_STALE_AFTER_DAYS (those already hidden included)."""
-        return self.filter(last_verified__lt=self._verified_cutoff(settings.GROUP_STALE_AFTER_DAYS))
+        return self.filter(last_verified__lt=stale_before())
 
     def needs_verification(self):
         """Stale, but not yet old enough to leave the public site."""
-        return self.stale().filter(
-            last_verified__gte=self._verified_cutoff(settings.GROUP_HIDDEN_AFTER_DAYS)
-        )
+        return self.stale().filter(last_verified__gte=hidden_before())
 
     def hidden_for_staleness(self):
         """Published and not ended, yet off the public site: not verified for too long."""
         return (
             self.filter(published=True)
-            .exclude(status="ended")
-            .filter(last_verified__lt=self._verified_cutoff(settings.GROUP_HIDDEN_AFTER_DAYS))
+            .exclude(status=self.model.Status.ENDED)
+            .filter(last_verified__lt=hidden_before())
         )
 
     def missing_translation(self, language):
-        """Name, summary or description empty in `language`."""
+        """Name, summary or description (Group.COMPLETE_WITH) empty in `language`."""
         missing = Q()
-        for field in ("name", "summary", "description"):
+        for field in self.model.COMPLETE_WITH:
             name = f"{field}_{language}"
             missing |= Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
         return self.filter(missing)
@@ -145,12 +153,11 @@ class NetworkQuerySet(models.QuerySet):
 
     def by_region(self):
         """[(region, [networks])] for the networks list, in two queries."""
-        from .models import Region
-
+        region_model = related_model(related_model(self.model, "municipalities"), "region")
         pairs = set(self.values_list("pk", "municipalities__region").distinct())
         networks = {n.pk: n for n in self.order_by("kind", "name")}
         result = []
-        for region in Region.objects.order_by("code"):
+        for region in region_model.objects.order_by("code"):
             members = [networks[pk] for pk in networks if (pk, region.pk) in pairs]
             if members:
                 result.append((region, members))
@@ -158,13 +165,16 @@ class NetworkQuerySet(models.QuerySet):
 
 
 class MunicipalityQuerySet(models.QuerySet):
+    def for_postcode(self, code):
+        """The municipalities a postcode covers (1050: Brussels and Ixelles), with their areas."""
+        return self.filter(postal_codes__code=code).select_related("province", "region").distinct()
+
     def matching(self, text):
         """Municipalities for a postcode, or whose name (any language, any accents) matches."""
-        from .models import fold
-
         text = text.strip()
         if text.isdigit():
-            return list(self.filter(postal_codes__code=text).distinct().select_related("region"))
+            code = parse_postcode(text)
+            return list(self.for_postcode(code)) if code else []
         wanted = fold(text)
         if len(wanted) < 2:
             return []

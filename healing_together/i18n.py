@@ -16,6 +16,40 @@ def in_any_language(field, value):
     return query
 
 
+def first_translation(obj, field, preferred=()):
+    """(language, text) of `field` in the first language that has it, `preferred` ones first.
+
+    (None, "") when no language has it. The one rule behind "show the name in another language
+    until an editor translates it" wherever a translated text is shown.
+    """
+    for code in (*preferred, *LANGUAGE_CODES):
+        value = getattr(obj, f"{field}_{code}", None) if code else None
+        if value:
+            return code, value
+    return None, ""
+
+
+def translated_fields(model):
+    """The fields of `model` registered for translation (its app's translation.py).
+
+    In the model's own field order (the registry keeps them unordered).
+    """
+    from modeltranslation.translator import translator
+
+    registered = set(translator.get_options_for_model(model).fields)
+    return tuple(f.name for f in model._meta.get_fields() if f.name in registered)
+
+
+class TranslatedFields:
+    """`Model.TRANSLATED_FIELDS`, read from the modeltranslation registry when first used.
+
+    The registry fills in only once the apps are loaded, after the model classes exist.
+    """
+
+    def __get__(self, instance, owner):
+        return translated_fields(owner)
+
+
 def language_from_path(path):
     first = path.lstrip("/").split("/", 1)[0]
     return first if first in LANGUAGE_CODES else None

@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from django.utils import translation
 from django.utils.html import format_html
 
-from healing_together.i18n import alternate_paths
+from healing_together.i18n import alternate_paths, first_translation
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -76,10 +76,7 @@ def helpline_strip(context):
 @register.simple_tag
 def lang_attr(obj, field):
     """` lang="xx"` when the field's text shown in this language comes from another language."""
-    current = translation.get_language()
-    if getattr(obj, f"{field}_{current}", None):
+    code, _text = first_translation(obj, field, [translation.get_language()])
+    if code is None or code == translation.get_language():
         return ""
-    for code, _name in settings.LANGUAGES:
-        if getattr(obj, f"{field}_{code}", None):
-            return format_html(' lang="{}"', code)
-    return ""
+    return format_html(' lang="{}"', code)
