@@ -2,18 +2,22 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView
+from django.utils.translation import gettext_lazy
 
 from directory.models import Group
-from directory.views import PrivatePreviewMixin, TolerantFilterView
+from healing_together.view_mixins import (
+    PrivatePreviewMixin,
+    TolerantFilterView,
+    TranslatedSlugDetailView,
+)
 
-from .filters import ArticleFilterSet, tolerant_filterset
+from .filters import ArticleFilterSet
 from .models import Article
 
 ARTICLES_PER_PAGE = 10
@@ -26,7 +30,6 @@ class ArticleListView(TolerantFilterView):
 
     template_name = "articles/article_list.html"
     filterset_class = ArticleFilterSet
-    make_filterset = staticmethod(tolerant_filterset)
     paginate_by = ARTICLES_PER_PAGE
 
     def get_queryset(self):
@@ -43,31 +46,21 @@ class ArticleListView(TolerantFilterView):
         )
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(TranslatedSlugDetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    not_found_message = gettext_lazy("No article found at this address.")
     preview = False
 
     def get_queryset(self):
         return Article.objects.live().for_detail()
 
-    def get_object(self, queryset=None):
-        """The live article whose slug, in any language, is in the address (one query)."""
-        article = self.get_queryset().by_slug(self.kwargs["slug"]).first()
-        if article is None:
-            raise Http404(_("No article found at this address."))
-        return article
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+    def translated_redirect(self, obj):
         language = translation.get_language()
-        if not self.object.is_translated(language):
+        if not obj.is_translated(language):
             # This language has no translation: its article list, with a short notice.
             return HttpResponseRedirect(untranslated_list_url(language))
-        if self.object.localized_slug() != kwargs["slug"]:
-            # A slug from another language: this language's address for the same article.
-            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
-        return self.render_to_response(self.get_context_data(object=self.object))
+        return super().translated_redirect(obj)
 
     def get_context_data(self, **kwargs):
         article = self.object

@@ -7,6 +7,4 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from . import choices, signals  # noqa: F401
-
-        choices.connect_signals()
+        from . import signals  # noqa: F401

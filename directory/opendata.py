@@ -1,8 +1,10 @@
 """Published groups as open data: HSDS-style records (JSON, CSV) and schema.org JSON-LD."""
 
+import datetime
 import json
 
 from django.utils import translation
+from django.utils.dateparse import parse_date, parse_datetime
 
 from .schedule import rrule_properties
 
@@ -49,6 +51,22 @@ CSV_COLUMNS = [
     "assured_date",
     "is_demo",
 ]
+
+
+def parse_modified_after(value):
+    """`modified_after`: a date or an ISO datetime, else None (and the key is ignored)."""
+    if not value:
+        return None
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            moment = datetime.datetime.combine(day, datetime.time()) if day else None
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment
 
 
 def place_fields(group):

@@ -138,6 +138,16 @@ class GroupQuerySet(models.QuerySet):
             .filter(last_verified__lt=hidden_before())
         )
 
+    def count_by(self, field):
+        """{value: number of distinct groups} for one field, in one query."""
+        rows = (
+            self.order_by()
+            .values_list(field)
+            .annotate(n=models.Count("pk", distinct=True))
+            .values_list(field, "n")
+        )
+        return {value: n for value, n in rows if value is not None}
+
     def missing_translation(self, language):
         """Name, summary or description (Group.COMPLETE_WITH) empty in `language`."""
         missing = Q()
@@ -190,14 +200,3 @@ class HelplineQuerySet(models.QuerySet):
     def for_strip(self, language):
         """The few lines a page's header strip shows for its language."""
         return [line for line in self.active() if language in (line.strip_languages or [])]
-
-
-def counts_by(queryset, field):
-    """{value: number of distinct groups} for one field, in one query."""
-    rows = (
-        queryset.order_by()
-        .values_list(field)
-        .annotate(n=models.Count("pk", distinct=True))
-        .values_list(field, "n")
-    )
-    return {value: n for value, n in rows if value is not None}

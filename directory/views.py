@@ -3,66 +3,26 @@ import csv
 from django.conf import settings
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.http import (
-    Http404,
-    HttpResponse,
-    HttpResponsePermanentRedirect,
-    HttpResponseRedirect,
-    JsonResponse,
-)
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
-from django_filters.views import FilterView
 
 from healing_together.public_forms import over_rate_limit
+from healing_together.view_mixins import (
+    PrivatePreviewMixin,
+    TolerantFilterView,
+    TranslatedSlugDetailView,
+    TranslatedSlugMixin,
+)
 
 from . import calendar, maps, moderation, opendata
-from .filters import (
-    GroupFilterSet,
-    cached_option_counts,
-    facets,
-    parse_modified_after,
-    tolerant_filterset,
-)
+from .filters import GroupFilterSet
 from .forms import CorrectionForm, ProposalForm
 from .models import Group, Helpline, Municipality, Network, Platform
-
-
-class TolerantFilterView(FilterView):
-    """A filtered list that never fails on its query string.
-
-    Unknown filter values are dropped (the filterset says which, in `notes`), and a page number
-    that is not a number, negative or too large gives the nearest page.
-    """
-
-    @staticmethod
-    def make_filterset(data, queryset, request):
-        raise NotImplementedError
-
-    def get_filterset(self, filterset_class):
-        return self.make_filterset(self.request.GET, self.get_queryset(), self.request)
-
-    def get_strict(self):
-        return False
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = Paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-
-class PrivatePreviewMixin:
-    """A staff preview: the public template, never cached, never indexed."""
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        response = self.render_to_response(self.get_context_data(object=self.object))
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex"
-        return response
 
 
 class GroupListView(TolerantFilterView):
@@ -70,7 +30,6 @@ class GroupListView(TolerantFilterView):
 
     template_name = "directory/group_list.html"
     filterset_class = GroupFilterSet
-    make_filterset = staticmethod(tolerant_filterset)
     paginate_by = settings.GROUPS_PER_PAGE
 
     def get_queryset(self):
@@ -79,52 +38,28 @@ class GroupListView(TolerantFilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
-        counts = cached_option_counts(filterset)
         context.update(
-            facets=facets(filterset, counts),
+            facets=filterset.facets(),
             notes=filterset.notes,
             municipalities=filterset.municipalities,
             total=context["paginator"].count,
-            active_filters=active_filters(self.request.GET, filterset),
+            active_filters=filterset.removal_links(self.request.GET),
         )
         if context["total"] == 0 and filterset.municipalities:
             context["networks"] = Network.objects.covering(filterset.municipalities)
         return context
 
 
-def active_filters(query, filterset):
-    """[(label, url without that filter)] so an empty result can suggest what to drop."""
-    dropped = []
-    for name in ("q", "postcode", *filterset.FACETS, "open"):
-        if query.get(name):
-            rest = query.copy()
-            rest.pop(name)
-            rest.pop("page", None)
-            field = filterset.form.fields[name]
-            dropped.append({"label": field.label, "query": rest.urlencode()})
-    return dropped
+NO_GROUP_HERE = gettext_lazy("No group found at this address.")
 
 
-class GroupDetailView(DetailView):
+class GroupDetailView(TranslatedSlugDetailView):
     template_name = "directory/group_detail.html"
     context_object_name = "group"
+    not_found_message = NO_GROUP_HERE
 
     def get_queryset(self):
         return Group.objects.published().for_detail()
-
-    def get_object(self, queryset=None):
-        """The group whose slug, in any language, is in the address (one query)."""
-        group = self.get_queryset().by_slug(self.kwargs["slug"]).first()
-        if group is None:
-            raise Http404(_("No group found at this address."))
-        return group
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if self.object.localized_slug() != kwargs["slug"]:
-            # A slug from another language: send the visitor to this language's address.
-            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
-        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         group = self.object
@@ -156,9 +91,9 @@ class GroupDataView(View):
     page_size = 100
 
     def get(self, request, *args, fmt="json", **kwargs):
-        filterset = tolerant_filterset(request.GET, Group.objects.published().for_listing())
+        filterset = GroupFilterSet(request.GET, Group.objects.published().for_listing())
         queryset = filterset.qs.order_by("pk")
-        modified_after = parse_modified_after(request.GET.get("modified_after"))
+        modified_after = opendata.parse_modified_after(request.GET.get("modified_after"))
         if modified_after:
             queryset = queryset.filter(updated_at__gt=modified_after)
         paginator = Paginator(queryset, self.page_size)
@@ -276,25 +211,25 @@ class ProposeThanksView(TemplateView):
     template_name = "directory/propose_thanks.html"
 
 
-def published_group(slug):
-    """The published group whose slug, in any language, is `slug`; else 404."""
-    group = Group.objects.published().by_slug(slug).first()
-    if group is None:
-        raise Http404(_("No group found at this address."))
-    return group
-
-
-class GroupCorrectionMixin:
+class GroupCorrectionMixin(TranslatedSlugMixin):
     """A page about one published group, at that group's address in every language."""
 
     url_name = ""
+    not_found_message = NO_GROUP_HERE
+
+    def get_queryset(self):
+        return Group.objects.published()
 
     def dispatch(self, request, *args, **kwargs):
-        self.group = published_group(kwargs["slug"])
-        wrong_language = self.group.localized_slug() != kwargs["slug"]
-        if wrong_language and request.method in ("GET", "HEAD"):
-            return HttpResponsePermanentRedirect(self.url_in(translation.get_language()))
+        self.group = self.get_object()
+        if request.method in ("GET", "HEAD"):
+            redirect = self.translated_redirect(self.group)
+            if redirect is not None:
+                return redirect
         return super().dispatch(request, *args, **kwargs)
+
+    def translated_url(self, obj):
+        return self.url_in(translation.get_language())
 
     def url_in(self, language, url_name=None):
         with translation.override(language):
@@ -341,7 +276,7 @@ class GroupPreviewView(PrivatePreviewMixin, GroupDetailView):
         if not (
             admin.site.has_permission(request) and request.user.has_perm("directory.change_group")
         ):
-            raise Http404(_("No group found at this address."))
+            raise Http404(NO_GROUP_HERE)
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):

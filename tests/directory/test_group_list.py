@@ -307,3 +307,33 @@ def test_sort_by_newest_and_next_session(client, reference):
     assert result_names(client.get(URL, {"sort": "next"})) == ["Sooner", "Later"]
     html = client.get(URL, {"sort": "next"}).content.decode()
     assert '<option value="next" selected>' in html
+
+
+def test_one_filterset_is_built_for_the_list_and_its_option_counts(client, reference, monkeypatch):
+    from directory.filters import GroupFilterSet
+
+    built = []
+    original_init = GroupFilterSet.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(self)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(GroupFilterSet, "__init__", counting_init)
+    make_group(audiences=["caregivers"], name_en="Caregivers café")
+    content_version.bump()  # no cached counts: every facet is counted in this request
+    response = client.get(
+        URL, {"postcode": "1050", "audience": ["caregivers", "martians"], "sort": "nearest"}
+    )
+    assert response.status_code == 200
+    assert response.context["facets"]  # the counts were computed, from the same filterset
+    assert len(built) == 1
+
+
+def test_the_postcode_is_resolved_once_per_request(client, reference):
+    make_group(audiences=["caregivers"], name_en="Caregivers café")
+    content_version.bump()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL, {"postcode": "1050", "audience": "caregivers"})
+    lookups = [q["sql"] for q in queries.captured_queries if "postalcode" in q["sql"].lower()]
+    assert len(lookups) == 1, lookups

@@ -1,0 +1,135 @@
+"""The site's tolerant filtering toolkit, for every public list that filters by query string.
+
+A query string is a public interface (shared links, the open data): a value the site does not
+know is dropped, and the visitor told, instead of failing the page. `TolerantFilterSet` does
+that in its own `__init__`; its `notes` say what was left out. Checkbox filters take repeated
+keys (`audience=caregivers&audience=parents`) and match any of the values.
+"""
+
+import django_filters
+from django import forms
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models.signals import post_delete, post_save
+from django.http import QueryDict
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .cache import VersionCounter
+
+
+class AnyRelatedFilter(django_filters.MultipleChoiceFilter):
+    """Any of the chosen values of a many-to-many field, as `pk IN (subquery)`.
+
+    A join would repeat a row once per matching value and need DISTINCT over every column
+    of the page (and of its count) to undo that; the subquery keeps each row once.
+    """
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        lookup = f"{self.field_name}__in"
+        return qs.filter(pk__in=qs.model._base_manager.filter(**{lookup: value}).values("pk"))
+
+
+def checkboxes(label, choices, field_name=None, many=False):
+    """Repeated keys select several values (audience=caregivers&audience=parents): any of them.
+    `many`: the values sit across a many-to-many field."""
+    filter_class = AnyRelatedFilter if many else django_filters.MultipleChoiceFilter
+    return filter_class(
+        label=label,
+        choices=choices,
+        field_name=field_name,
+        distinct=False,  # django-filter defaults to True; no filter here repeats a row
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class TolerantFilterSet(django_filters.FilterSet):
+    """A FilterSet that drops every value it cannot use, and says which in `notes`.
+
+    Multi-value keys keep their known values; any other key with a bad value is dropped whole.
+    `data` then holds only what the form accepts, so the form is always valid and its
+    `cleaned_data` is what the list is filtered by. A missing query string counts as an empty
+    one: the list is always filtered (and sorted) the same way.
+
+    A form field may set `plain_notes = True` when its error messages read well on their own
+    (the postcode's "We do not know the postcode 9999.").
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(
+            QueryDict() if data is None else data, queryset, request=request, prefix=prefix
+        )
+        self.notes = []
+        if not self.form.is_valid():
+            self.data = self._without_unknown_values(self.data)
+            del self._form  # built again from the values that were kept
+
+    def _without_unknown_values(self, data):
+        data = data.copy()
+        for name, field in self.form.fields.items():
+            if name not in self.form.errors:
+                continue
+            values = data.getlist(name)
+            if isinstance(field, forms.MultipleChoiceField):
+                good = []
+                for value in values:
+                    try:
+                        field.clean([value])
+                        good.append(value)
+                    except ValidationError:
+                        self.notes.append(
+                            _("“%(value)s” is not a known choice for “%(label)s”; we left it out.")
+                            % {"value": value[:40], "label": field.label}
+                        )
+                data.setlist(name, list(dict.fromkeys(good)))
+            else:
+                data.pop(name, None)
+                reason = " ".join(self.form.errors[name])
+                if getattr(field, "plain_notes", False):
+                    self.notes.append(reason)
+                else:
+                    self.notes.append(
+                        _("We ignored “%(label)s”: %(reason)s")
+                        % {"label": field.label, "reason": reason}
+                    )
+        return data
+
+
+class CachedOptions:
+    """A filter's options, (code, label) of every row of a model, cached per language.
+
+    The options are read on every request that shows the filter form; they change only when
+    an editor changes one of those rows, which makes every cached copy stale at once.
+    Pass an instance as a choice field's `choices`: Django calls it when it needs them.
+    """
+
+    version = VersionCounter("filtering:options-version")
+
+    def __init__(self, model_label, code_field):
+        self.model_label = model_label
+        self.code_field = code_field
+        for signal in (post_save, post_delete):
+            signal.connect(
+                self._invalidate,
+                sender=model_label,
+                weak=False,
+                dispatch_uid=f"filter-options-{signal is post_save}-{model_label}",
+            )
+
+    @staticmethod
+    def _invalidate(**_signal_kwargs):
+        CachedOptions.version.bump()
+
+    def __call__(self):
+        language = translation.get_language()
+        key = f"filtering:options:{self.model_label}:{language}:{self.version.get()}"
+        options = cache.get(key)
+        if options is None:
+            from django.apps import apps
+
+            model = apps.get_model(self.model_label)
+            options = [(getattr(row, self.code_field), str(row)) for row in model.objects.all()]
+            cache.set(key, options, 24 * 60 * 60)
+        return options
