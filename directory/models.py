@@ -231,15 +231,7 @@ class Group(models.Model):
         EMAIL = "email", _("Email")
         PHONE = "phone", _("Phone")
 
-    WEEKDAYS = [
-        (0, _("Monday")),
-        (1, _("Tuesday")),
-        (2, _("Wednesday")),
-        (3, _("Thursday")),
-        (4, _("Friday")),
-        (5, _("Saturday")),
-        (6, _("Sunday")),
-    ]
+    WEEKDAYS = [(day.number, day.label) for day in schedule_rules.WEEKDAYS]
     WEEKS_OF_MONTH = [
         (1, _("first")),
         (2, _("second")),

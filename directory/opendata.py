@@ -6,7 +6,7 @@ import json
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 
-from .schedule import rrule_properties
+from .schedule import WEEKDAYS, rrule_properties
 
 CSV_COLUMNS = [
     "id",
@@ -255,7 +255,7 @@ def group_json_ld(group, request):
             "repeatFrequency": "P2W"
             if recur.get("INTERVAL") == 2
             else ("P1M" if recur["FREQ"] == "MONTHLY" else "P1W"),
-            "byDay": f"https://schema.org/{_DAY_NAMES[group.weekday]}",
+            "byDay": f"https://schema.org/{WEEKDAYS[group.weekday].schema_org}",
             "startTime": group.start_time.isoformat(timespec="minutes"),
             "scheduleTimezone": "Europe/Brussels",
             "duration": f"PT{group.duration_minutes}M",
@@ -269,6 +269,3 @@ def group_json_ld(group, request):
         data["eventSchedule"] = schedule
     # A "<" could end the script element; \u003c means the same character to a JSON reader.
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
-
-
-_DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

@@ -7,11 +7,34 @@ continuous intake have no fixed sessions.
 
 import datetime
 import zoneinfo
+from dataclasses import dataclass
 
 from dateutil import rrule
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
-RRULE_DAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
+
+
+@dataclass(frozen=True)
+class Weekday:
+    number: int  # Group.weekday: Monday is 0, as in Python's date.weekday()
+    code: str  # RFC 5545 BYDAY, also the CSV's and the open data's `byday`
+    rrule: rrule.weekday
+    schema_org: str  # https://schema.org/DayOfWeek
+    label: Promise  # in the reader's language
+
+
+# The one table of weekdays: the model's choices, recurrence rules, iCalendar, CSV, JSON-LD.
+WEEKDAYS = [
+    Weekday(0, "MO", rrule.MO, "Monday", _("Monday")),
+    Weekday(1, "TU", rrule.TU, "Tuesday", _("Tuesday")),
+    Weekday(2, "WE", rrule.WE, "Wednesday", _("Wednesday")),
+    Weekday(3, "TH", rrule.TH, "Thursday", _("Thursday")),
+    Weekday(4, "FR", rrule.FR, "Friday", _("Friday")),
+    Weekday(5, "SA", rrule.SA, "Saturday", _("Saturday")),
+    Weekday(6, "SU", rrule.SU, "Sunday", _("Sunday")),
+]
 
 
 def rule_for(group, after=None):
@@ -20,7 +43,7 @@ def rule_for(group, after=None):
         return None
     if group.status == "ended":
         return None
-    day = RRULE_DAYS[group.weekday]
+    day = WEEKDAYS[group.weekday].rrule
     first = group.start_date or _anchor(after)
     if after is not None:
         first = _fast_forward(first, group.frequency, after.astimezone(BRUSSELS).date())
@@ -89,7 +112,7 @@ def rrule_properties(group):
     """The RRULE of the group's schedule as a dict for icalendar's vRecur."""
     if group.weekday is None or group.frequency == "continuous":
         return None
-    day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][group.weekday]
+    day = WEEKDAYS[group.weekday].code
     if group.frequency == "weekly":
         recur = {"FREQ": "WEEKLY", "BYDAY": day}
     elif group.frequency == "fortnightly":
