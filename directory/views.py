@@ -19,7 +19,7 @@ from healing_together.view_mixins import (
     TranslatedSlugMixin,
 )
 
-from . import calendar, maps, moderation, opendata
+from . import ical, maps, moderation, opendata
 from .filters import GroupFilterSet
 from .forms import CorrectionForm, ProposalForm
 from .models import Group, Helpline, Municipality, Network, Platform
@@ -79,7 +79,7 @@ class GroupDetailView(TranslatedSlugDetailView):
 def group_ical(request, slug):
     language = translation.get_language()
     group = get_object_or_404(Group.objects.published().for_detail(), **{f"slug_{language}": slug})
-    body = calendar.group_calendar(group, request.build_absolute_uri(group.get_absolute_url()))
+    body = ical.group_calendar(group, request.build_absolute_uri(group.get_absolute_url()))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}.ics"'
     return response

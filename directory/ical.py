@@ -9,14 +9,14 @@ from .schedule import BRUSSELS, rrule_properties
 
 
 def group_calendar(group, url):
-    calendar = Calendar()
-    calendar.add("prodid", "-//Healing Together//Group directory//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    ics = Calendar()
+    ics.add("prodid", "-//Healing Together//Group directory//EN")
+    ics.add("version", "2.0")
+    ics.add("calscale", "GREGORIAN")
+    ics.add("method", "PUBLISH")
     first = group.next_session()
     if first is None:
-        return calendar.to_ical()
+        return ics.to_ical()
     recur = rrule_properties(group)
     event = Event()
     event.add("uid", f"group-{group.pk}@healing-together.be")
@@ -51,5 +51,5 @@ def group_calendar(group, url):
         event.add("location", location)
     elif group.is_online:
         event.add("location", "Online")
-    calendar.add_component(event)
-    return calendar.to_ical()
+    ics.add_component(event)
+    return ics.to_ical()
