@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from directory.models import Audience, Topic
 from healing_together.html import sanitise_html
-from healing_together.i18n import LANGUAGE_CODES
+from healing_together.i18n import LANGUAGE_CODES, first_translation
 
 from .querysets import ArticleQuerySet, translated_in
 
@@ -108,10 +108,7 @@ class Article(models.Model):
         ]
 
     def __str__(self):
-        return self.title or next(
-            (getattr(self, f"title_{c}") for c in LANGUAGE_CODES if getattr(self, f"title_{c}")),
-            _("Untitled article"),
-        )
+        return self.title or first_translation(self, "title")[1] or str(_("Untitled article"))
 
     # --- Languages ----------------------------------------------------------------------------
 
