@@ -23,14 +23,20 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
-from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
+from healing_together.admin import (
+    ADMIN_CSS,
+    OBJECT_HISTORY_LIST_TEMPLATE,
+    HistoryTranslationAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyTranslationAdmin,
+    RichTextWidget,
+)
 from healing_together.i18n import LANGUAGE_CODES
 
 from . import csv_io
-from .admin_forms import RICH_TEXT_FIELDS, GroupAdminForm, GroupImportForm, RichTextWidget
+from .admin_forms import RICH_TEXT_FIELDS, GroupAdminForm, GroupImportForm
 from .models import (
     Audience,
     Group,
@@ -45,78 +51,6 @@ from .models import (
     SpokenLanguage,
     Topic,
 )
-
-ADMIN_CSS = {"all": ["admin-ext/admin.css"]}
-
-
-def translated_field_names(model):
-    """{"name": ["name_nl", "name_fr", "name_en"], …} for a model registered for translation."""
-    options = translator.get_options_for_model(model)
-    return {
-        field: sorted(f.name for f in translation_fields)
-        for field, translation_fields in options.all_fields.items()
-    }
-
-
-class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
-    """Language tabs, plus the history list (who, when, what changed) and "revert".
-
-    The historical records keep every language's text, but simple-history only knows the
-    fields the model had before django-modeltranslation added one per language: its "revert"
-    page would bring back the current language alone, and its list of changes would miss a
-    change made in another language. Both are completed here from the records themselves.
-    """
-
-    object_history_list_template = "admin/directory/object_history_list.html"
-
-    class Media:
-        css = ADMIN_CSS
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        history = getattr(obj, "_history", None)
-        if history is not None:
-            # The revert page: the earlier version's text in every language.
-            for names in translated_field_names(self.model).values():
-                for name in names:
-                    setattr(obj, name, getattr(history, name, None))
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        translated = translated_field_names(self.model)
-        previous = None
-        for current in historical_records:
-            if previous is None:
-                previous = current
-                continue
-            fields = set()
-            for field in previous.tracked_fields:
-                if field.editable:
-                    fields.update(translated.get(field.name, [field.name]))
-            fields.update(f.name for f in previous._history_m2m_fields)
-            delta = previous.diff_against(
-                current, included_fields=fields, foreign_keys_are_objs=foreign_keys_are_objs
-            )
-            helper = self.get_historical_record_context_helper(request, previous)
-            previous.history_delta_changes = helper.context_for_delta_changes(delta)
-            previous = current
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Reference data that a command loads: editors may look, not change."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyTranslationAdmin(ReadOnlyAdmin, TabbedTranslationAdmin):
-    pass
-
 
 # --- Group list filters -----------------------------------------------------------------------
 
@@ -554,7 +488,7 @@ class HelplineAdmin(HistoryTranslationAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    object_history_list_template = HistoryTranslationAdmin.object_history_list_template
+    object_history_list_template = OBJECT_HISTORY_LIST_TEMPLATE
     list_display = ["name", "parent", "website", "email", "phone", "is_demo"]
     list_select_related = ["parent"]
     list_filter = ["is_demo"]

@@ -1,71 +1,14 @@
-"""Forms and widgets of the directory's admin: the rich-text editor and the CSV upload."""
-
-import json
+"""Forms of the directory's admin: the group form and the CSV upload."""
 
 from django import forms
 from django.conf import settings
-from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.widgets import AdminProseEditorWidget
 
 from .csv_io import MAX_IMPORT_BYTES
 from .rich_text import clean_rich_text, looks_like_html, plain_text_to_html
 
-# What editors may write in a group description: nothing else reaches the editor's menu, and
-# healing_together.html.sanitise_html removes anything else on save.
-RICH_TEXT_EXTENSIONS = {
-    "Paragraph": True,
-    "Heading": {"levels": [2, 3]},
-    "Bold": True,
-    "Italic": True,
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
-    "History": True,
-}
-
 # Translated fields edited with the rich-text editor, one per language.
 RICH_TEXT_FIELDS = {f"description_{code}" for code, _name in settings.LANGUAGES}
-
-
-class RichTextWidget(AdminProseEditorWidget):
-    """django-prose-editor, started by our own module so that it runs under the site's CSP.
-
-    The package's presets need an inline import map (a script the CSP refuses) and let Tiptap
-    inject a <style> element (refused too). admin-ext/prose-editor.js loads the same editor
-    module by its URL, turns style injection off, and admin-ext/prose-editor.css carries those
-    styles as a file. Without JavaScript the field stays a plain text area.
-    """
-
-    def __init__(self, attrs=None, extensions=None):
-        extensions = RICH_TEXT_EXTENSIONS if extensions is None else extensions
-        super().__init__(attrs=attrs, config={"extensions": extensions})
-
-    @property
-    def media(self):
-        return forms.Media(
-            css={
-                "all": [
-                    "django_prose_editor/material-icons.css",
-                    "django_prose_editor/editor.css",
-                    "django_prose_editor/overrides.css",
-                    "admin-ext/prose-editor.css",
-                ]
-            },
-            js=[forms.Script("admin-ext/prose-editor.js", type="module")],
-        )
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        widget_attrs = context["widget"]["attrs"]
-        # The package's own preset would look for this attribute; ours reads the two below.
-        widget_attrs.pop(f"data-django-prose-editor-{self.preset}", None)
-        widget_attrs["data-ht-prose-editor"] = json.dumps(self.get_config(), separators=(",", ":"))
-        widget_attrs["data-ht-prose-editor-module"] = static("django_prose_editor/editor.js")
-        return context
-
 
 HISTORY_M2M_FIELDS = {"audiences", "topics", "languages", "serves_regions"}
 
