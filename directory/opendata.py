@@ -4,6 +4,7 @@ import json
 
 from django.utils import translation
 
+from .csv.table import place_fields
 from .schedule import rrule_properties
 
 CSV_COLUMNS = [
@@ -49,20 +50,6 @@ CSV_COLUMNS = [
     "assured_date",
     "is_demo",
 ]
-
-
-def place_fields(group):
-    """Where an in-person group meets, by the open-data names (JSON, CSV export and import)."""
-    municipality = group.municipality
-    return {
-        "postal_code": group.postal_code,
-        "city": municipality.name if municipality else "",
-        "city_refnis": municipality.code if municipality else "",
-        "state_province": municipality.province.code
-        if municipality and municipality.province
-        else "",
-        "region": municipality.region.slug if municipality else "",
-    }
 
 
 def group_record(group, request):

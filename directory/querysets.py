@@ -11,6 +11,12 @@ from healing_together.i18n import in_any_language
 
 
 class GroupQuerySet(models.QuerySet):
+    def for_export(self):
+        """Groups with what the CSV export reads: organisation, place and codes."""
+        return self.select_related(
+            "organisation", "municipality__province", "municipality__region"
+        ).prefetch_related("languages", "audiences", "topics", "serves_regions")
+
     def published(self):
         """What the public sees: published, not ended, verified recently enough."""
         oldest = timezone.localdate() - datetime.timedelta(days=settings.GROUP_HIDDEN_AFTER_DAYS)

@@ -1,4 +1,4 @@
-"""The groups' CSV export and import in the admin (the columns and the work: directory.csv_io).
+"""The groups' CSV export and import in the admin (the columns and the work: directory/csv/).
 
 `GroupCSVMixin` adds to GroupAdmin the "export" and "import" pages (admin:directory_group_export
 and admin:directory_group_import), the "export the selected groups" action, and the flag the
@@ -17,8 +17,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import csv_io
-from ..csv_io import MAX_IMPORT_BYTES
+from directory import csv as group_csv
+from directory.csv import MAX_IMPORT_BYTES
 
 
 class GroupImportForm(forms.Form):
@@ -81,7 +81,7 @@ class GroupCSVMixin:
 
     def csv_response(self, queryset):
         response = StreamingHttpResponse(
-            csv_io.export_lines(queryset), content_type="text/csv; charset=utf-8"
+            group_csv.export_lines(queryset), content_type="text/csv; charset=utf-8"
         )
         name = f"groups-{datetime.date.today().isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -108,7 +108,7 @@ class GroupCSVMixin:
         if request.method == "POST":
             form = GroupImportForm(request.POST, request.FILES)
             if form.is_valid():
-                result = csv_io.import_groups(form.cleaned_data["file"], user=request.user)
+                result = group_csv.import_groups(form.cleaned_data["file"], user=request.user)
                 if result.ok:
                     self.message_user(request, import_summary(result), messages.SUCCESS)
                     return HttpResponseRedirect(reverse("admin:directory_group_changelist"))
@@ -121,10 +121,10 @@ class GroupCSVMixin:
             "opts": self.opts,
             "form": form,
             "result": result,
-            "columns": csv_io.columns(),
-            "required_columns": csv_io.required_columns(),
-            "read_only_columns": csv_io.READ_ONLY,
-            "max_megabytes": csv_io.MAX_IMPORT_BYTES // (1024 * 1024),
+            "columns": group_csv.columns(),
+            "required_columns": group_csv.required_columns(),
+            "read_only_columns": group_csv.READ_ONLY,
+            "max_megabytes": group_csv.MAX_IMPORT_BYTES // (1024 * 1024),
             "media": self.media,
         }
         return TemplateResponse(
