@@ -4,52 +4,11 @@ import json
 
 from django.utils import translation
 
-from .csv.table import place_fields
+from .csv.table import open_data_columns, place_fields
 from .schedule import rrule_properties
 
-CSV_COLUMNS = [
-    "id",
-    "name",
-    "alternate_name",
-    "kind",
-    "description",
-    "url",
-    "organization_name",
-    "organization_url",
-    "email",
-    "languages",
-    "attendance",
-    "address_1",
-    "postal_code",
-    "city",
-    "city_refnis",
-    "state_province",
-    "region",
-    "latitude",
-    "longitude",
-    "audiences",
-    "topics",
-    "facilitation",
-    "frequency",
-    "byday",
-    "start_time",
-    "duration_minutes",
-    "valid_from",
-    "valid_to",
-    "schedule_description",
-    "next_session",
-    "fees",
-    "fees_description",
-    "registration",
-    "application_process",
-    "status",
-    "minimum_age",
-    "maximum_age",
-    "accessibility",
-    "last_modified",
-    "assured_date",
-    "is_demo",
-]
+# The open-data CSV's header: the column table's open-data list (directory/csv/table.py).
+CSV_COLUMNS = open_data_columns()
 
 
 def group_record(group, request):

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from directory.csv import cells, history
@@ -341,22 +340,22 @@ class GroupImporter(RelatedColumnsMixin):
         last_number = {code: {} for code in LANGUAGE_CODES}
         for row in rows:
             group = row.group
-            names = [getattr(group, f"name_{code}") for code in LANGUAGE_CODES]
-            fallback = next((name for name in names if name), "group")
             for code in LANGUAGE_CODES:
                 column = f"slug_{code}"
                 if code in row.slugs_given and row.slugs_given[code]:
                     continue
                 if code not in row.slugs_given and getattr(group, column):
                     continue  # column left out: keep the current address
-                base = slugify(getattr(group, f"name_{code}") or fallback)[:100] or "group"
-                n = last_number[code].get(base, 1)
-                candidate = base if n == 1 else f"{base}-{n}"
-                while candidate in given_on_row[code] or (
-                    taken[code].get(candidate) not in (None, group.pk)
-                ):
-                    n += 1
-                    candidate = f"{base}-{n}"
+                base = group.slug_base(code)
+
+                def is_taken(candidate, code=code, group=group):
+                    return candidate in given_on_row[code] or (
+                        taken[code].get(candidate) not in (None, group.pk)
+                    )
+
+                candidate, n = Group.next_free_slug(
+                    base, is_taken, start=last_number[code].get(base, 1)
+                )
                 last_number[code][base] = n
                 given_on_row[code][candidate] = row.number
                 setattr(group, column, candidate)

@@ -1,10 +1,12 @@
-"""The one table of the groups' CSV columns, which drives both the export and the import.
+"""The one table of the groups' CSV columns: the editors' export and import, and the open data.
 
 Each column is declared once, in the editors' file order: its name, the model field, the kind
 of value, whether it has a column per language (`name_nl`, `name_fr`, `name_en`), whether it is
 read-only (exported for people reading the file, ignored by the import) or required, and how
 it is exported. The export (export.py) writes the columns in this order; the importer
-(importer.py, cells.py) reads and checks them by their kind.
+(importer.py, cells.py) reads and checks them by their kind. OPEN_DATA lists, in their order,
+the columns of the public open-data CSV (directory/opendata.py), some of them (`url`,
+`email`, `next_session`…) declared for it alone.
 
 Column names are those of the open-data export (borrowed from HSDS 3: `kind`,
 `organization_name`, `address_1`, `city_refnis`, `byday`, `valid_from`, `fees`,
@@ -62,6 +64,7 @@ class Column:
     sets: tuple = ()  # the model fields an imported column sets, if not just `field`
     reports: tuple = ()  # the model fields whose errors are shown under this column
     export: Callable | None = None  # group -> text, if not derived from the kind
+    editor: bool = True  # in the editors' CSV (else: open data only)
 
     def names(self):
         """The column's name(s) in the editors' file."""
@@ -120,9 +123,11 @@ TABLE = [
     Column("id", kind="id", required=True, export=lambda group: str(group.pk)),
     Column("kind", "kind", "choice", required=True),
     Column("name", "name", translated=True, required=True),
+    Column("alternate_name", editor=False),
     Column("slug", "slug", translated=True),
     Column("description", "summary", translated=True),
     Column("details", "description", translated=True),
+    Column("url", editor=False),
     Column(
         "organization_id",
         kind="organisation",
@@ -140,6 +145,7 @@ TABLE = [
     Column(
         "organization_url", kind="organisation", export=lambda group: group.organisation.website
     ),
+    Column("email", editor=False),
     Column("facilitation", "facilitation", "choice", required=True),
     Column("languages", "languages", "codes", required=True, code="code", lookup="languages"),
     Column("audiences", "audiences", "codes", code="slug", lookup="audiences"),
@@ -180,6 +186,7 @@ TABLE = [
     Column("valid_from", "start_date", "date"),
     Column("valid_to", "end_date", "date"),
     Column("schedule_description", "schedule_note", translated=True),
+    Column("next_session", editor=False),
     Column("fees", "cost", "choice", required=True),
     Column("fees_amount", "cost_amount", "decimal"),
     Column("fees_description", "cost_note", translated=True),
@@ -187,6 +194,7 @@ TABLE = [
     Column("registration_url", "registration_url", guard=False),
     Column("registration_email", "registration_email", guard=False),
     Column("registration_phone", "registration_phone"),
+    Column("application_process", editor=False),
     Column("status", "status", "choice", empty_keeps=True),
     Column("minimum_age", "min_age", "integer"),
     Column("maximum_age", "max_age", "integer"),
@@ -201,7 +209,61 @@ TABLE = [
     ),
 ]
 COLUMNS = {column.name: column for column in TABLE}
-EDITOR_COLUMNS = TABLE
+EDITOR_COLUMNS = [column for column in TABLE if column.editor]
+
+# The public open-data CSV, in its order, under the same names: one text per column, in the
+# visitor's language (its values: opendata.flatten).
+OPEN_DATA = [
+    COLUMNS[name]
+    for name in (
+        "id",
+        "name",
+        "alternate_name",
+        "kind",
+        "description",
+        "url",
+        "organization_name",
+        "organization_url",
+        "email",
+        "languages",
+        "attendance",
+        "address_1",
+        "postal_code",
+        "city",
+        "city_refnis",
+        "state_province",
+        "region",
+        "latitude",
+        "longitude",
+        "audiences",
+        "topics",
+        "facilitation",
+        "frequency",
+        "byday",
+        "start_time",
+        "duration_minutes",
+        "valid_from",
+        "valid_to",
+        "schedule_description",
+        "next_session",
+        "fees",
+        "fees_description",
+        "registration",
+        "application_process",
+        "status",
+        "minimum_age",
+        "maximum_age",
+        "accessibility",
+        "last_modified",
+        "assured_date",
+        "is_demo",
+    )
+]
+
+
+def open_data_columns():
+    """The header of the public open-data CSV."""
+    return [column.name for column in OPEN_DATA]
 
 
 def columns():
