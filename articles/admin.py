@@ -6,8 +6,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from directory.admin import HistoryTranslationAdmin
-from directory.admin_forms import RichTextWidget
+from healing_together.admin import HistoryTranslationAdmin, RichTextWidget
 from healing_together.i18n import LANGUAGE_CODES
 
 from .models import Article, Reference

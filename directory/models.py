@@ -489,19 +489,38 @@ class Group(models.Model):
             for code, _name in settings.LANGUAGES:
                 yield getattr(municipality, f"name_{code}", "") or ""
 
+    def slug_base(self, code):
+        """A new slug's start in a language: its name there, else the first name it has."""
+        name = getattr(self, f"name_{code}") or first_translation(self, "name")[1] or "group"
+        return slugify(name)[:100] or "group"
+
+    @staticmethod
+    def next_free_slug(base, is_taken, start=1):
+        """(slug, n): `base`, else `base-2`, `base-3`…, the first that `is_taken` refuses.
+
+        `start` lets a caller that makes many slugs resume where the last one with the same
+        base stopped (the CSV import), instead of counting up from 1 again.
+        """
+        n = start
+        candidate = base if n == 1 else f"{base}-{n}"
+        while is_taken(candidate):
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate, n
+
     def fill_slugs(self):
         """Give every language a slug, unique among that language's slugs."""
-        fallback_name = first_translation(self, "name")[1] or "group"
         for code, _name in settings.LANGUAGES:
             field = f"slug_{code}"
             if getattr(self, field):
                 continue
-            base = slugify(getattr(self, f"name_{code}") or fallback_name)[:100] or "group"
-            candidate, n = base, 1
-            while Group.objects.filter(**{field: candidate}).exclude(pk=self.pk).exists():
-                n += 1
-                candidate = f"{base}-{n}"
-            setattr(self, field, candidate)
+            others = Group.objects.exclude(pk=self.pk)
+
+            def is_taken(candidate, field=field, others=others):
+                return others.filter(**{field: candidate}).exists()
+
+            slug, _n = self.next_free_slug(self.slug_base(code), is_taken)
+            setattr(self, field, slug)
 
     def save(self, *args, **kwargs):
         self.fill_slugs()

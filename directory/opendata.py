@@ -6,51 +6,11 @@ import json
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .csv.table import open_data_columns, place_fields
 from .schedule import WEEKDAYS, rrule_properties
 
-CSV_COLUMNS = [
-    "id",
-    "name",
-    "alternate_name",
-    "kind",
-    "description",
-    "url",
-    "organization_name",
-    "organization_url",
-    "email",
-    "languages",
-    "attendance",
-    "address_1",
-    "postal_code",
-    "city",
-    "city_refnis",
-    "state_province",
-    "region",
-    "latitude",
-    "longitude",
-    "audiences",
-    "topics",
-    "facilitation",
-    "frequency",
-    "byday",
-    "start_time",
-    "duration_minutes",
-    "valid_from",
-    "valid_to",
-    "schedule_description",
-    "next_session",
-    "fees",
-    "fees_description",
-    "registration",
-    "application_process",
-    "status",
-    "minimum_age",
-    "maximum_age",
-    "accessibility",
-    "last_modified",
-    "assured_date",
-    "is_demo",
-]
+# The open-data CSV's header: the column table's open-data list (directory/csv/table.py).
+CSV_COLUMNS = open_data_columns()
 
 
 def parse_modified_after(value):
@@ -67,20 +27,6 @@ def parse_modified_after(value):
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment
-
-
-def place_fields(group):
-    """Where an in-person group meets, by the open-data names (JSON, CSV export and import)."""
-    municipality = group.municipality
-    return {
-        "postal_code": group.postal_code,
-        "city": municipality.name if municipality else "",
-        "city_refnis": municipality.code if municipality else "",
-        "state_province": municipality.province.code
-        if municipality and municipality.province
-        else "",
-        "region": municipality.region.slug if municipality else "",
-    }
 
 
 def group_record(group, request):

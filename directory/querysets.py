@@ -19,6 +19,12 @@ def related_model(model, field_name):
 
 
 class GroupQuerySet(models.QuerySet):
+    def for_export(self):
+        """Groups with what the CSV export reads: organisation, place and codes."""
+        return self.select_related(
+            "organisation", "municipality__province", "municipality__region"
+        ).prefetch_related("languages", "audiences", "topics", "serves_regions")
+
     def published(self):
         """What the public sees: published, not ended, verified recently enough."""
         return self.filter(published=True, last_verified__gte=hidden_before()).exclude(

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from directory import csv_io
+from directory import csv as csv_io
 from directory.models import Group, Organisation
 from tests.factories import make_group, make_organisation
 

@@ -20,8 +20,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import moderation
-from .models import CorrectionReport, Group, Proposal
+from .. import moderation
+from ..models import CorrectionReport, Group, Proposal
+from .list_filters import DefaultChoiceFilter
 
 TEXT_FIELDS = ("name", "summary", "description", "schedule_note", "cost_note", "accessibility")
 
@@ -43,32 +44,6 @@ def _text_display(field):
 
     show.__name__ = f"{field}_text"
     return show
-
-
-class DefaultChoiceFilter(admin.SimpleListFilter):
-    """A list filter whose default (no parameter) is a choice, not "All"."""
-
-    default = ""
-    field = ""
-
-    def value(self):
-        return super().value() or self.default
-
-    def choices(self, changelist):
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": self.value() == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "all":
-            return queryset
-        if value not in {v for v, _label in self.lookup_choices}:
-            return queryset.none()
-        return queryset.filter(**{self.field: value})
 
 
 class ReviewFilter(DefaultChoiceFilter):

@@ -1,0 +1,275 @@
+"""The groups' admin: the list for editors, the form with every language, and its history.
+
+The CSV export and import pages come from csv_views.GroupCSVMixin.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from healing_together.admin import HistoryTranslationAdmin, RichTextWidget
+from healing_together.i18n import LANGUAGE_CODES
+
+from ..models import Group
+from ..rich_text import clean_rich_text, looks_like_html, plain_text_to_html
+from .csv_views import GroupCSVMixin
+from .list_filters import FreshnessFilter, RegionFilter, missing_translation_filter
+
+# Translated fields edited with the rich-text editor, one per language.
+RICH_TEXT_FIELDS = {f"description_{code}" for code, _name in settings.LANGUAGES}
+
+HISTORY_M2M_FIELDS = {"audiences", "topics", "languages", "serves_regions"}
+
+
+class GroupAdminForm(forms.ModelForm):
+    """The group form: descriptions as sanitised HTML, and an optional reason for the history."""
+
+    change_reason = forms.CharField(
+        label=_("What did you change? (optional)"),
+        required=False,
+        max_length=100,
+        help_text=_("Kept in the history beside your change, for the other editors."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Descriptions written before the rich-text editor are plain text: hand them to the
+        # editor as paragraphs so that their line breaks survive.
+        for name in RICH_TEXT_FIELDS & set(self.fields):
+            value = self.initial.get(name)
+            if value and not looks_like_html(value):
+                self.initial[name] = plain_text_to_html(value)
+        # The history's "revert" page shows an earlier version: its audiences, topics,
+        # languages and areas too, not today's (simple-history restores plain fields only).
+        history = getattr(self.instance, "_history", None)
+        if history is not None and not self.is_bound:
+            for name in HISTORY_M2M_FIELDS & set(self.fields):
+                rows = getattr(history, name, None)
+                if rows is not None:
+                    target = self._meta.model._meta.get_field(name).m2m_reverse_field_name()
+                    self.initial[name] = [getattr(row, f"{target}_id") for row in rows.all()]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in RICH_TEXT_FIELDS & set(cleaned):
+            cleaned[name] = clean_rich_text(cleaned[name])
+        return cleaned
+
+
+def freshness_of(group):
+    """("fresh" | "stale" | "hidden", label) for a group's last verification."""
+    age = (timezone.localdate() - group.last_verified).days
+    if age > settings.GROUP_HIDDEN_AFTER_DAYS:
+        return "hidden", gettext("Too old: off the site")
+    if age > settings.GROUP_STALE_AFTER_DAYS:
+        return "stale", gettext("Needs verification")
+    return "fresh", gettext("Fresh")
+
+
+@admin.register(Group)
+class GroupAdmin(GroupCSVMixin, HistoryTranslationAdmin):
+    form = GroupAdminForm
+    # What needs an editor's eye first; the columns further right scroll on narrow screens.
+    list_display = [
+        "display_name",
+        "freshness",
+        "translations",
+        "status",
+        "published",
+        "last_verified",
+        "kind",
+        "attendance",
+        "municipality",
+        "organisation",
+        "is_demo",
+    ]
+    list_display_links = ["display_name"]
+    list_select_related = ["organisation", "municipality"]
+    list_filter = [
+        FreshnessFilter,
+        "status",
+        "published",
+        *[missing_translation_filter(code, name) for code, name in settings.LANGUAGES],
+        RegionFilter,
+        "audiences",
+        "kind",
+        "attendance",
+        "is_demo",
+    ]
+    date_hierarchy = "last_verified"
+    search_fields = [
+        *[f"name_{code}" for code in LANGUAGE_CODES],
+        "organisation__name",
+        "postal_code",
+        *[f"municipality__name_{code}" for code in LANGUAGE_CODES],
+    ]
+    list_per_page = 50
+    autocomplete_fields = ["organisation", "municipality"]
+    filter_horizontal = ["audiences", "topics", "languages", "serves_regions"]
+    readonly_fields = ["next_session_on", "created_at", "updated_at"]
+    actions = ["mark_verified_today", "export_selected_csv"]
+    history_list_display = ["status", "published", "last_verified"]
+    change_list_template = "admin/directory/group/change_list.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "name",
+                    "slug",
+                    "organisation",
+                    "summary",
+                    "description",
+                    "facilitation",
+                    "audiences",
+                    "topics",
+                    "languages",
+                ]
+            },
+        ),
+        (
+            _("Where"),
+            {
+                "fields": [
+                    "attendance",
+                    "venue",
+                    "street_address",
+                    "postal_code",
+                    "municipality",
+                    "latitude",
+                    "longitude",
+                    "serves_regions",
+                    "accessibility",
+                ]
+            },
+        ),
+        (
+            _("When"),
+            {
+                "fields": [
+                    "frequency",
+                    "weekday",
+                    "week_of_month",
+                    "start_time",
+                    "duration_minutes",
+                    "start_date",
+                    "end_date",
+                    "schedule_note",
+                    "next_session_on",
+                ]
+            },
+        ),
+        (
+            _("Cost and registration"),
+            {
+                "fields": [
+                    "cost",
+                    "cost_amount",
+                    "cost_note",
+                    "registration",
+                    "registration_url",
+                    "registration_email",
+                    "registration_phone",
+                ]
+            },
+        ),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "status",
+                    "min_age",
+                    "max_age",
+                    "last_verified",
+                    "published",
+                    "is_demo",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        (_("Your change"), {"fields": ["change_reason"]}),
+    ]
+
+    # --- columns ---
+
+    @admin.display(description=_("name"), ordering=f"name_{settings.LANGUAGE_CODE}")
+    def display_name(self, obj):
+        if obj.name:
+            return obj.name
+        for code in LANGUAGE_CODES:
+            name = getattr(obj, f"name_{code}")
+            if name:
+                return f"{name} ({code.upper()})"
+        return gettext("(no name)")
+
+    @admin.display(description=_("freshness"), ordering="last_verified")
+    def freshness(self, obj):
+        state, label = freshness_of(obj)
+        return format_html('<span class="ht-flag ht-flag-{}">{}</span>', state, label)
+
+    @admin.display(description=_("translations"))
+    def translations(self, obj):
+        def parts():
+            for code, name in settings.LANGUAGES:
+                missing = any(
+                    not getattr(obj, f"{field}_{code}") for field in ("name", "summary")
+                ) or not getattr(obj, f"description_{code}")
+                yield (
+                    "missing" if missing else "ok",
+                    gettext("%(language)s: missing") % {"language": name}
+                    if missing
+                    else gettext("%(language)s: complete") % {"language": name},
+                    code.upper(),
+                )
+
+        return format_html(
+            '<span class="ht-langs">{}</span>',
+            format_html_join(
+                " ",
+                '<span class="ht-lang ht-lang-{}" title="{}"><span class="ht-visually-hidden">'
+                '{}</span><span aria-hidden="true">{}</span></span>',
+                ((state, label, label, code) for state, label, code in parts()),
+            ),
+        )
+
+    # --- form ---
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in RICH_TEXT_FIELDS:
+            kwargs["widget"] = RichTextWidget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason")
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
+    # --- actions ---
+
+    @admin.action(description=_("Verified today: set the selected groups' date"))
+    def mark_verified_today(self, request, queryset):
+        today = timezone.localdate()
+        count = 0
+        for group in queryset.select_related("organisation", "municipality"):
+            group.last_verified = today
+            group._change_reason = gettext("Verified today")
+            group._history_user = request.user
+            group.save()
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d group marked as verified today.",
+                "%(count)d groups marked as verified today.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,34 @@
+"""Groups as CSV for editors: export what the admin shows, import all or nothing.
+
+Text that exists in every language has a column per language (`name_nl`, `name_fr`,
+`name_en`). An exported file imports back unchanged.
+
+- table.py: the one table of columns (name, model field, kind, per language, read-only,
+  required, how it is exported), which the export and the import both follow;
+- export.py: the rows and the file, with the guard against spreadsheet formulas;
+- importer.py: reading, checking and writing a file (cells.py: the file and its cells;
+  related.py: organisation and place; history.py: simple-history's records, in bulk).
+
+Inside this package `import csv` is the standard library's (absolute imports only).
+"""
+
+from directory.csv.export import export_lines, group_row
+from directory.csv.importer import (
+    MAX_IMPORT_BYTES,
+    ImportResult,
+    RowError,
+    import_groups,
+)
+from directory.csv.table import READ_ONLY, columns, required_columns
+
+__all__ = [
+    "MAX_IMPORT_BYTES",
+    "READ_ONLY",
+    "ImportResult",
+    "RowError",
+    "columns",
+    "export_lines",
+    "group_row",
+    "import_groups",
+    "required_columns",
+]

@@ -1,0 +1,148 @@
+"""The admin's building blocks that every app uses (the admin site itself is in admin_site.py).
+
+- `HistoryTranslationAdmin`: NL/FR/EN tabs (django-modeltranslation) plus the history list,
+  with who changed what, and "revert" in every language (django-simple-history).
+- `ReadOnlyAdmin`, `ReadOnlyTranslationAdmin`: reference data a command loads.
+- `RichTextWidget`: the rich-text editor (django-prose-editor) started under the site's CSP.
+
+Nothing is registered here.
+"""
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.templatetags.static import static
+from django_prose_editor.widgets import AdminProseEditorWidget
+from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.translator import translator
+from simple_history.admin import SimpleHistoryAdmin
+
+ADMIN_CSS = {"all": ["admin-ext/admin.css"]}
+
+# simple-history's history table without the inline style the CSP refuses.
+OBJECT_HISTORY_LIST_TEMPLATE = "admin/object_history_list.html"
+
+
+def translated_field_names(model):
+    """{"name": ["name_nl", "name_fr", "name_en"], …} for a model registered for translation."""
+    options = translator.get_options_for_model(model)
+    return {
+        field: sorted(f.name for f in translation_fields)
+        for field, translation_fields in options.all_fields.items()
+    }
+
+
+class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+    """Language tabs, plus the history list (who, when, what changed) and "revert".
+
+    The historical records keep every language's text, but simple-history only knows the
+    fields the model had before django-modeltranslation added one per language: its "revert"
+    page would bring back the current language alone, and its list of changes would miss a
+    change made in another language. Both are completed here from the records themselves.
+    """
+
+    object_history_list_template = OBJECT_HISTORY_LIST_TEMPLATE
+
+    class Media:
+        css = ADMIN_CSS
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        history = getattr(obj, "_history", None)
+        if history is not None:
+            # The revert page: the earlier version's text in every language.
+            for names in translated_field_names(self.model).values():
+                for name in names:
+                    setattr(obj, name, getattr(history, name, None))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        translated = translated_field_names(self.model)
+        previous = None
+        for current in historical_records:
+            if previous is None:
+                previous = current
+                continue
+            fields = set()
+            for field in previous.tracked_fields:
+                if field.editable:
+                    fields.update(translated.get(field.name, [field.name]))
+            fields.update(f.name for f in previous._history_m2m_fields)
+            delta = previous.diff_against(
+                current, included_fields=fields, foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            helper = self.get_historical_record_context_helper(request, previous)
+            previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Reference data that a command loads: editors may look, not change."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyTranslationAdmin(ReadOnlyAdmin, TabbedTranslationAdmin):
+    pass
+
+
+# --- The rich-text editor ---------------------------------------------------------------------
+
+# What editors may write in rich text: nothing else reaches the editor's menu, and
+# healing_together.html.sanitise_html removes anything else on save.
+RICH_TEXT_EXTENSIONS = {
+    "Paragraph": True,
+    "Heading": {"levels": [2, 3]},
+    "Bold": True,
+    "Italic": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+    "History": True,
+}
+
+
+class RichTextWidget(AdminProseEditorWidget):
+    """django-prose-editor, started by our own module so that it runs under the site's CSP.
+
+    The package's presets need an inline import map (a script the CSP refuses) and let Tiptap
+    inject a <style> element (refused too). admin-ext/prose-editor.js loads the same editor
+    module by its URL, turns style injection off, and admin-ext/prose-editor.css carries those
+    styles as a file. Without JavaScript the field stays a plain text area.
+    """
+
+    def __init__(self, attrs=None, extensions=None):
+        extensions = RICH_TEXT_EXTENSIONS if extensions is None else extensions
+        super().__init__(attrs=attrs, config={"extensions": extensions})
+
+    @property
+    def media(self):
+        return forms.Media(
+            css={
+                "all": [
+                    "django_prose_editor/material-icons.css",
+                    "django_prose_editor/editor.css",
+                    "django_prose_editor/overrides.css",
+                    "admin-ext/prose-editor.css",
+                ]
+            },
+            js=[forms.Script("admin-ext/prose-editor.js", type="module")],
+        )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        # The package's own preset would look for this attribute; ours reads the two below.
+        widget_attrs.pop(f"data-django-prose-editor-{self.preset}", None)
+        widget_attrs["data-ht-prose-editor"] = json.dumps(self.get_config(), separators=(",", ":"))
+        widget_attrs["data-ht-prose-editor-module"] = static("django_prose_editor/editor.js")
+        return context
