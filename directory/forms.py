@@ -2,22 +2,20 @@
 
 Both are plain forms (not ModelForms): they ask in the organiser's words, fill only the current
 language's text fields, and leave every editorial decision (publishing, translations) to editors.
+They only validate: the writes and emails are services in directory.moderation.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from healing_together.public_forms import HoneypotMixin
 
 from .models import (
     Audience,
-    CorrectionReport,
     Group,
     Municipality,
-    Organisation,
     SpokenLanguage,
     Topic,
     fold,
@@ -324,7 +322,7 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
         if "postal_code" in cleaned:
             self.municipality = self._find_municipality(cleaned)
         try:
-            self._build_group(cleaned).clean()
+            self.build_group(cleaned).clean()
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 field = self.MODEL_FIELD_TO_FORM_FIELD.get(field, field)
@@ -362,7 +360,7 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
         )
         return None
 
-    def _build_group(self, cleaned):
+    def build_group(self, cleaned):
         """The proposed group, unsaved: its text in the current language only, unpublished."""
         language = translation.get_language()
 
@@ -398,21 +396,6 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
         setattr(group, f"accessibility_{language}", get("accessibility"))
         return group
 
-    @transaction.atomic
-    def save(self):
-        """Create the proposed group (unpublished, waiting for review) and its organisation."""
-        cleaned = self.cleaned_data
-        group = self._build_group(cleaned)
-        group.organisation = Organisation.objects.create(
-            name=cleaned["organisation_name"], website=cleaned["organisation_website"]
-        )
-        group.proposed_at = timezone.now()
-        group.save()
-        group.audiences.set(cleaned["audiences"])
-        group.topics.set(cleaned["topics"])
-        group.languages.set(cleaned["languages"])
-        return group
-
 
 class CorrectionForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
     message = forms.CharField(
@@ -432,11 +415,3 @@ class CorrectionForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
     )
 
     fieldsets = [(None, ["message", "email"])]
-
-    def save(self, group):
-        return CorrectionReport.objects.create(
-            group=group,
-            message=self.cleaned_data["message"],
-            email=self.cleaned_data["email"],
-            language=translation.get_language(),
-        )
