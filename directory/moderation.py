@@ -95,15 +95,16 @@ def proposal_submit(form):
     """
     cleaned = form.cleaned_data
     with transaction.atomic():
-        group = form.build_group(cleaned)
+        group = form.save(commit=False)  # its text in the current language only
         group.organisation = Organisation.objects.create(
             name=cleaned["organisation_name"], website=cleaned["organisation_website"]
         )
+        group.published = False
+        group.review = Group.Review.PENDING
+        group.proposal_language = translation.get_language()
         group.proposed_at = timezone.now()
         group.save()
-        group.audiences.set(cleaned["audiences"])
-        group.topics.set(cleaned["topics"])
-        group.languages.set(cleaned["languages"])
+        form.save_m2m()  # audiences, topics, languages
     proposal_received(group)
     return group
 
