@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from healing_together.public_forms import HoneypotMixin
 
 from .models import (
+    CorrectionReport,
     Group,
     Municipality,
     fold,
@@ -75,9 +76,13 @@ PROPOSAL_FIELD_OPTIONS = {
 }
 
 
-def _proposal_formfield(db_field, **kwargs):
-    """The model field's own form field, with what the proposal form asks differently."""
-    return db_field.formfield(**kwargs, **PROPOSAL_FIELD_OPTIONS.get(db_field.name, {}))
+def formfield_with(options):
+    """A Meta.formfield_callback: each model field's own form field, with `options[name]`."""
+
+    def formfield(db_field, **kwargs):
+        return db_field.formfield(**kwargs, **options.get(db_field.name, {}))
+
+    return formfield
 
 
 class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.ModelForm):
@@ -145,7 +150,7 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.ModelForm):
             "proposer_name",
             "proposer_email",
         ]
-        formfield_callback = _proposal_formfield
+        formfield_callback = formfield_with(PROPOSAL_FIELD_OPTIONS)
         localized_fields = ["cost_amount"]
         labels = {
             "kind": _("Kind of group"),
@@ -363,21 +368,29 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.ModelForm):
         return None
 
 
-class CorrectionForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
-    message = forms.CharField(
-        label=_("What is wrong or out of date?"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "For example: the group now meets on Thursdays. Please do not share health details."
-        ),
-        error_messages={"required": _("Tell us what should change.")},
-    )
-    email = forms.EmailField(
-        label=_("Your email"),
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("Only if you would like a reply. We erase it later."),
-    )
+class CorrectionForm(AccessibleFormMixin, HoneypotMixin, forms.ModelForm):
+    """A visitor's correction: `correction_report()` in directory.moderation saves it."""
+
+    class Meta:
+        model = CorrectionReport
+        fields = ["message", "email"]
+        formfield_callback = formfield_with(
+            {"message": {"max_length": 2000}, "email": {"max_length": 320}}
+        )
+        labels = {
+            "message": _("What is wrong or out of date?"),
+            "email": _("Your email"),
+        }
+        help_texts = {
+            "message": _(
+                "For example: the group now meets on Thursdays. Please do not share health details."
+            ),
+            "email": _("Only if you would like a reply. We erase it later."),
+        }
+        widgets = {
+            "message": forms.Textarea(attrs={"rows": 6}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+        error_messages = {"message": {"required": _("Tell us what should change.")}}
 
     fieldsets = [(None, ["message", "email"])]
