@@ -1,25 +1,20 @@
 """Public forms of the directory: an organiser proposes a group; a visitor reports a correction.
 
-Both are plain forms (not ModelForms): they ask in the organiser's words, fill only the current
-language's text fields, and leave every editorial decision (publishing, translations) to editors.
+They ask in the organiser's words, fill only the current language's text fields, and leave every
+editorial decision (publishing, translations) to editors. They only validate: the writes and
+emails are services in directory.moderation.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone, translation
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from healing_together.public_forms import HoneypotMixin
 
 from .models import (
-    Audience,
     CorrectionReport,
     Group,
     Municipality,
-    Organisation,
-    SpokenLanguage,
-    Topic,
     fold,
 )
 
@@ -58,169 +53,54 @@ def _choices_with_blank(choices):
     return [("", "—"), *choices]
 
 
-class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
-    """What an editor needs to publish a group, in the organiser's own words."""
+# What the proposal form asks differently from the model's own form fields.
+PROPOSAL_FIELD_OPTIONS = {
+    # Radio buttons: no blank choice.
+    "kind": {"choices": Group.Kind.choices},
+    "facilitation": {"choices": Group.Facilitation.choices},
+    "attendance": {"choices": Group.Attendance.choices},
+    "frequency": {"choices": Group.Frequency.choices},
+    "cost": {"choices": Group.Cost.choices},
+    "registration": {"choices": Group.Registration.choices},
+    "week_of_month": {"choices": _choices_with_blank(Group.WEEKS_OF_MONTH)},
+    "weekday": {"choices": _choices_with_blank(Group.WEEKDAYS)},
+    # Optional for editors, asked of organisers.
+    "summary": {"required": True},
+    "schedule_note": {"required": True},
+    "proposer_name": {"required": True},
+    "proposer_email": {"required": True, "max_length": 320},
+    "registration_email": {"max_length": 320},
+    "description": {"max_length": 3000},
+    "cost_amount": {"min_value": 0},
+    "registration_url": {"assume_scheme": "https"},
+}
 
-    kind = forms.ChoiceField(
-        label=_("Kind of group"),
-        choices=Group.Kind.choices,
-        widget=forms.RadioSelect,
-        help_text=_(
-            "A support group is a free space to share, led by a professional or a trained peer. "
-            "A group therapy is led by a therapist, with a frame and goals."
-        ),
-    )
-    name = forms.CharField(label=_("Name of the group"), max_length=200)
-    summary = forms.CharField(
-        label=_("Short description"),
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "One or two sentences: who it is for and what happens. 300 characters at most."
-        ),
-    )
-    description = forms.CharField(
-        label=_("More about the group"),
-        required=False,
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What a first meeting is like, the frame, anything people ask you often."),
-    )
-    facilitation = forms.ChoiceField(
-        label=_("Who leads the group?"),
-        choices=Group.Facilitation.choices,
-        widget=forms.RadioSelect,
-    )
-    audiences = forms.ModelMultipleChoiceField(
-        label=_("Who is it for?"),
-        queryset=Audience.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Choose all that apply, or none if it is open to everyone."),
-    )
-    topics = forms.ModelMultipleChoiceField(
-        label=_("Topics"),
-        queryset=Topic.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    languages = forms.ModelMultipleChoiceField(
-        label=_("Languages spoken in the group"),
-        queryset=SpokenLanguage.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one language.")},
-    )
 
-    attendance = forms.ChoiceField(
-        label=_("How do people take part?"),
-        choices=Group.Attendance.choices,
-        widget=forms.RadioSelect,
-    )
-    venue = forms.CharField(
-        label=_("Name of the place"),
-        required=False,
-        max_length=200,
-        help_text=_("For example: Community centre De Linde."),
-    )
-    street_address = forms.CharField(label=_("Street and number"), required=False, max_length=200)
-    postal_code = forms.CharField(
-        label=_("Postcode"),
-        required=False,
-        max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
-        help_text=_("Needed when people meet in person: the four digits, for example 1050."),
-    )
+def formfield_with(options):
+    """A Meta.formfield_callback: each model field's own form field, with `options[name]`."""
+
+    def formfield(db_field, **kwargs):
+        return db_field.formfield(**kwargs, **options.get(db_field.name, {}))
+
+    return formfield
+
+
+class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.ModelForm):
+    """What an editor needs to publish a group, in the organiser's own words.
+
+    A ModelForm on Group: Meta.fields are the group's fields it asks, in the current language
+    only (modeltranslation's `name` is the current language's `name_<code>`; the other
+    languages stay empty for the editors). The organisation, the municipality's town and the
+    confirmation are the form's own fields. It only validates: directory.moderation's
+    `proposal_submit()` saves.
+    """
+
     town = forms.CharField(
         label=_("Municipality"),
         required=False,
         max_length=100,
         help_text=_("Only needed when the postcode covers several municipalities."),
     )
-    accessibility = forms.CharField(
-        label=_("Accessibility"),
-        required=False,
-        max_length=300,
-        help_text=_("For example: step-free entrance, hearing loop, quiet room."),
-    )
-
-    schedule_note = forms.CharField(
-        label=_("When does the group meet?"),
-        max_length=200,
-        help_text=_(
-            "In your own words, for example: every second Tuesday, 7 to 9 pm, "
-            "not in July and August."
-        ),
-    )
-    frequency = forms.ChoiceField(
-        label=_("How often?"),
-        choices=Group.Frequency.choices,
-        widget=forms.RadioSelect,
-    )
-    week_of_month = forms.TypedChoiceField(
-        label=_("Which week of the month?"),
-        choices=_choices_with_blank(Group.WEEKS_OF_MONTH),
-        coerce=int,
-        empty_value=None,
-        required=False,
-        help_text=_("Only for groups that meet once a month."),
-    )
-    weekday = forms.TypedChoiceField(
-        label=_("Day"),
-        choices=_choices_with_blank(Group.WEEKDAYS),
-        coerce=int,
-        empty_value=None,
-        required=False,
-        help_text=_("Needed for groups that meet every week, every two weeks or once a month."),
-    )
-    start_time = forms.TimeField(
-        label=_("Start time"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=_("For example 19:00."),
-    )
-
-    cost = forms.ChoiceField(label=_("Cost"), choices=Group.Cost.choices, widget=forms.RadioSelect)
-    cost_amount = forms.DecimalField(
-        label=_("Price per session, in euros"),
-        required=False,
-        min_value=0,
-        max_digits=7,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
-        help_text=_("Only for a fixed price, for example 12.50."),
-    )
-    cost_note = forms.CharField(
-        label=_("About the cost"),
-        required=False,
-        max_length=200,
-        help_text=_("For example: reimbursed by some health insurance funds."),
-    )
-    registration = forms.ChoiceField(
-        label=_("How do people register?"),
-        choices=Group.Registration.choices,
-        widget=forms.RadioSelect,
-    )
-    registration_url = forms.URLField(
-        label=_("Registration link"),
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        help_text=_("Needed when people register with an online form."),
-    )
-    registration_email = forms.EmailField(
-        label=_("Registration email"),
-        required=False,
-        help_text=_("Needed when people register by email."),
-    )
-    registration_phone = forms.CharField(
-        label=_("Registration phone"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel"}),
-        help_text=_("Needed when people register by phone."),
-    )
-
     organisation_name = forms.CharField(
         label=_("Organisation that runs the group"),
         max_length=200,
@@ -234,20 +114,130 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
-    proposer_name = forms.CharField(
-        label=_("Your name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    proposer_email = forms.EmailField(
-        label=_("Your email"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("We write to you when an editor has looked at your proposal. Never published."),
-    )
     confirm = forms.BooleanField(
         label=_("I organise this group, or I am allowed to list it."),
         error_messages={"required": _("Please confirm that you may list this group.")},
     )
+
+    class Meta:
+        model = Group
+        fields = [
+            "kind",
+            "name",
+            "summary",
+            "description",
+            "facilitation",
+            "audiences",
+            "topics",
+            "languages",
+            "attendance",
+            "venue",
+            "street_address",
+            "postal_code",
+            "accessibility",
+            "schedule_note",
+            "frequency",
+            "week_of_month",
+            "weekday",
+            "start_time",
+            "cost",
+            "cost_amount",
+            "cost_note",
+            "registration",
+            "registration_url",
+            "registration_email",
+            "registration_phone",
+            "proposer_name",
+            "proposer_email",
+        ]
+        formfield_callback = formfield_with(PROPOSAL_FIELD_OPTIONS)
+        localized_fields = ["cost_amount"]
+        labels = {
+            "kind": _("Kind of group"),
+            "name": _("Name of the group"),
+            "summary": _("Short description"),
+            "description": _("More about the group"),
+            "facilitation": _("Who leads the group?"),
+            "audiences": _("Who is it for?"),
+            "topics": _("Topics"),
+            "languages": _("Languages spoken in the group"),
+            "attendance": _("How do people take part?"),
+            "venue": _("Name of the place"),
+            "street_address": _("Street and number"),
+            "postal_code": _("Postcode"),
+            "accessibility": _("Accessibility"),
+            "schedule_note": _("When does the group meet?"),
+            "frequency": _("How often?"),
+            "week_of_month": _("Which week of the month?"),
+            "weekday": _("Day"),
+            "start_time": _("Start time"),
+            "cost": _("Cost"),
+            "cost_amount": _("Price per session, in euros"),
+            "cost_note": _("About the cost"),
+            "registration": _("How do people register?"),
+            "registration_url": _("Registration link"),
+            "registration_email": _("Registration email"),
+            "registration_phone": _("Registration phone"),
+            "proposer_name": _("Your name"),
+            "proposer_email": _("Your email"),
+        }
+        help_texts = {
+            "kind": _(
+                "A support group is a free space to share, led by a professional or a trained "
+                "peer. A group therapy is led by a therapist, with a frame and goals."
+            ),
+            "summary": _(
+                "One or two sentences: who it is for and what happens. 300 characters at most."
+            ),
+            "description": _(
+                "What a first meeting is like, the frame, anything people ask you often."
+            ),
+            "audiences": _("Choose all that apply, or none if it is open to everyone."),
+            "venue": _("For example: Community centre De Linde."),
+            "postal_code": _(
+                "Needed when people meet in person: the four digits, for example 1050."
+            ),
+            "accessibility": _("For example: step-free entrance, hearing loop, quiet room."),
+            "schedule_note": _(
+                "In your own words, for example: every second Tuesday, 7 to 9 pm, "
+                "not in July and August."
+            ),
+            "week_of_month": _("Only for groups that meet once a month."),
+            "weekday": _(
+                "Needed for groups that meet every week, every two weeks or once a month."
+            ),
+            "start_time": _("For example 19:00."),
+            "cost_amount": _("Only for a fixed price, for example 12.50."),
+            "cost_note": _("For example: reimbursed by some health insurance funds."),
+            "registration_url": _("Needed when people register with an online form."),
+            "registration_email": _("Needed when people register by email."),
+            "registration_phone": _("Needed when people register by phone."),
+            "proposer_email": _(
+                "We write to you when an editor has looked at your proposal. Never published."
+            ),
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "facilitation": forms.RadioSelect,
+            "audiences": forms.CheckboxSelectMultiple,
+            "topics": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+            "attendance": forms.RadioSelect,
+            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+            "frequency": forms.RadioSelect,
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "cost": forms.RadioSelect,
+            "cost_amount": forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
+            "registration": forms.RadioSelect,
+            "registration_phone": forms.TextInput(attrs={"type": "tel"}),
+            "proposer_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "proposer_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+        error_messages = {
+            "languages": {"required": _("Choose at least one language.")},
+        }
 
     fieldsets = [
         (
@@ -298,6 +288,8 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
             ],
         ),
     ]
+    # The fields in the order of the page (the error summary follows it).
+    field_order = [name for _legend, names in fieldsets for name in names]
 
     # Group.clean() reports some rules on fields this form names differently.
     MODEL_FIELD_TO_FORM_FIELD = {"municipality": "postal_code"}
@@ -315,22 +307,35 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
         return code
 
     def clean(self):
-        """Check the place and the group's own rules, so every mistake is shown at once.
+        """Find the municipality of the place; the group's own rules are checked next.
 
-        Only fields that are valid so far take part: a field that already has an error does
-        not get a second one from a rule that depends on it.
+        ModelForm's _post_clean() then fills the unsaved group from the cleaned data and runs
+        Group.full_clean() (its clean() rules), reported through _update_errors().
         """
         cleaned = super().clean()  # the honeypot raises here: nothing else is checked
         if "postal_code" in cleaned:
             self.municipality = self._find_municipality(cleaned)
-        try:
-            self._build_group(cleaned).clean()
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                field = self.MODEL_FIELD_TO_FORM_FIELD.get(field, field)
-                if not any(name in self.errors for name in self.DEPENDS_ON.get(field, [field])):
-                    self.add_error(field if field in self.fields else None, messages)
+        self.instance.municipality = self.municipality
+        if "cost_amount" in cleaned and cleaned.get("cost") != Group.Cost.AMOUNT:
+            cleaned["cost_amount"] = None  # a price only for a fixed price
         return cleaned
+
+    def _post_clean(self):
+        if self.has_error(NON_FIELD_ERRORS, "honeypot"):
+            return  # a robot: nothing is built or checked
+        super()._post_clean()
+
+    def _update_errors(self, errors):
+        """Show the group's own rules (Group.clean) on the form's fields, every mistake at once.
+
+        Only fields that are valid so far take part: a field that already has an error does
+        not get a second one from a rule that depends on it. (The model's field checks only
+        cover fields without an error, with the same validators as the form fields.)
+        """
+        for field, messages in errors.message_dict.items():
+            field = self.MODEL_FIELD_TO_FORM_FIELD.get(field, field)
+            if not any(name in self.errors for name in self.DEPENDS_ON.get(field, [field])):
+                self.add_error(field if field in self.fields else None, messages)
 
     def _find_municipality(self, cleaned):
         """The municipality of the postcode; the `town` field decides when there are several."""
@@ -362,81 +367,30 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
         )
         return None
 
-    def _build_group(self, cleaned):
-        """The proposed group, unsaved: its text in the current language only, unpublished."""
-        language = translation.get_language()
 
-        def get(name):  # text fields are "" when missing or invalid
-            return cleaned.get(name) or ""
+class CorrectionForm(AccessibleFormMixin, HoneypotMixin, forms.ModelForm):
+    """A visitor's correction: `correction_report()` in directory.moderation saves it."""
 
-        group = Group(
-            kind=get("kind"),
-            facilitation=get("facilitation"),
-            attendance=get("attendance"),
-            venue=get("venue"),
-            street_address=get("street_address"),
-            postal_code=get("postal_code"),
-            municipality=self.municipality,
-            frequency=get("frequency"),
-            weekday=cleaned.get("weekday"),
-            week_of_month=cleaned.get("week_of_month"),
-            start_time=cleaned.get("start_time"),
-            cost=get("cost"),
-            cost_amount=cleaned.get("cost_amount") if get("cost") == Group.Cost.AMOUNT else None,
-            registration=get("registration"),
-            registration_url=get("registration_url"),
-            registration_email=get("registration_email"),
-            registration_phone=get("registration_phone"),
-            published=False,
-            review=Group.Review.PENDING,
-            proposal_language=language,
-            proposer_name=get("proposer_name"),
-            proposer_email=get("proposer_email"),
+    class Meta:
+        model = CorrectionReport
+        fields = ["message", "email"]
+        formfield_callback = formfield_with(
+            {"message": {"max_length": 2000}, "email": {"max_length": 320}}
         )
-        for field in ("name", "summary", "description", "schedule_note", "cost_note"):
-            setattr(group, f"{field}_{language}", get(field))
-        setattr(group, f"accessibility_{language}", get("accessibility"))
-        return group
-
-    @transaction.atomic
-    def save(self):
-        """Create the proposed group (unpublished, waiting for review) and its organisation."""
-        cleaned = self.cleaned_data
-        group = self._build_group(cleaned)
-        group.organisation = Organisation.objects.create(
-            name=cleaned["organisation_name"], website=cleaned["organisation_website"]
-        )
-        group.proposed_at = timezone.now()
-        group.save()
-        group.audiences.set(cleaned["audiences"])
-        group.topics.set(cleaned["topics"])
-        group.languages.set(cleaned["languages"])
-        return group
-
-
-class CorrectionForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
-    message = forms.CharField(
-        label=_("What is wrong or out of date?"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "For example: the group now meets on Thursdays. Please do not share health details."
-        ),
-        error_messages={"required": _("Tell us what should change.")},
-    )
-    email = forms.EmailField(
-        label=_("Your email"),
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("Only if you would like a reply. We erase it later."),
-    )
+        labels = {
+            "message": _("What is wrong or out of date?"),
+            "email": _("Your email"),
+        }
+        help_texts = {
+            "message": _(
+                "For example: the group now meets on Thursdays. Please do not share health details."
+            ),
+            "email": _("Only if you would like a reply. We erase it later."),
+        }
+        widgets = {
+            "message": forms.Textarea(attrs={"rows": 6}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+        error_messages = {"message": {"required": _("Tell us what should change.")}}
 
     fieldsets = [(None, ["message", "email"])]
-
-    def save(self, group):
-        return CorrectionReport.objects.create(
-            group=group,
-            message=self.cleaned_data["message"],
-            email=self.cleaned_data["email"],
-            language=translation.get_language(),
-        )

@@ -1,10 +1,12 @@
 """Moderation of what the public sends: group proposals and correction reports.
 
-Nothing an organiser proposes is published without an editor: `approve()` is the only way a
-proposal becomes public. Every email goes through Django's email backend, in the language of
-the person it is written to (organisers: the language they proposed in; editors: the site's
-default language). A failed email never loses the proposal or the decision: it is logged and
-reported back to the caller.
+The services, named `<entity>_<action>`, do the writes and send the emails: `proposal_submit`,
+`proposal_approve`, `proposal_reject`, `correction_report`. Forms only validate; the views and
+the admin call these. Nothing an organiser proposes is published without an editor:
+`proposal_approve()` is the only way a proposal becomes public. Every email goes through
+Django's email backend, in the language of the person it is written to (organisers: the
+language they proposed in; editors: the site's default language). A failed email never loses
+the proposal or the decision: it is logged and reported back to the caller.
 """
 
 import calendar
@@ -13,12 +15,13 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import CorrectionReport, Group
+from .models import CorrectionReport, Group, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +87,28 @@ def _organiser_language(group):
 # --- Proposals --------------------------------------------------------------------------------
 
 
+def proposal_submit(form):
+    """Save a valid ProposalForm: its organisation and the group, unpublished, waiting for review.
+
+    Then tell the editors and thank the organiser (`proposal_received`); a failed email is
+    logged and loses nothing. Returns the group.
+    """
+    cleaned = form.cleaned_data
+    with transaction.atomic():
+        group = form.save(commit=False)  # its text in the current language only
+        group.organisation = Organisation.objects.create(
+            name=cleaned["organisation_name"], website=cleaned["organisation_website"]
+        )
+        group.published = False
+        group.review = Group.Review.PENDING
+        group.proposal_language = translation.get_language()
+        group.proposed_at = timezone.now()
+        group.save()
+        form.save_m2m()  # audiences, topics, languages
+    proposal_received(group)
+    return group
+
+
 def proposal_received(group):
     """Tell the editors about a new proposal, and thank the organiser in their language."""
     context = {
@@ -133,7 +158,7 @@ def check_publishable(group):
         raise ModerationError(_("Give at least one language spoken in the group."))
 
 
-def approve(group, user):
+def proposal_approve(group, user):
     """Publish a proposed group and tell the organiser, with its public link.
 
     Returns True when the organiser was emailed (or had no email), False when the email failed.
@@ -165,7 +190,7 @@ def approve(group, user):
     )
 
 
-def reject(group, reason, user):
+def proposal_reject(group, reason, user):
     """Refuse a proposal with a reason that is emailed back; the group stays unpublished.
 
     Returns True when the organiser was emailed (or had no email), False when the email failed.
@@ -198,6 +223,19 @@ def reject(group, reason, user):
 
 
 # --- Corrections ------------------------------------------------------------------------------
+
+
+def correction_report(group, message, email, language):
+    """Queue a visitor's correction to a published group for the editors, and tell them.
+
+    `email` may be empty (no reply wanted); `language` is the one the visitor wrote in.
+    Returns the CorrectionReport.
+    """
+    report = CorrectionReport.objects.create(
+        group=group, message=message, email=email, language=language
+    )
+    correction_reported(report)
+    return report
 
 
 def correction_reported(report):

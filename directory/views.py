@@ -183,15 +183,12 @@ class PublicFormView(FormView):
                 ),
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        self.object = form.save(**self.get_save_kwargs())
-        self.notify(self.object)
+        self.object = self.submit(form)
         return HttpResponseRedirect(self.get_success_url())
 
-    def get_save_kwargs(self):
-        return {}
-
-    def notify(self, obj):
-        pass
+    def submit(self, form):
+        """Save what was sent and tell whom it concerns: a service of directory.moderation."""
+        raise NotImplementedError
 
 
 class ProposeGroupView(PublicFormView):
@@ -203,8 +200,8 @@ class ProposeGroupView(PublicFormView):
     rate = PROPOSAL_RATE
     success_url = reverse_lazy("directory:propose_thanks")
 
-    def notify(self, group):
-        moderation.proposal_received(group)
+    def submit(self, form):
+        return moderation.proposal_submit(form)
 
 
 class ProposeThanksView(TemplateView):
@@ -250,11 +247,13 @@ class GroupCorrectionView(GroupCorrectionMixin, PublicFormView):
     rate = CORRECTION_RATE
     url_name = "directory:group_correction"
 
-    def get_save_kwargs(self):
-        return {"group": self.group}
-
-    def notify(self, report):
-        moderation.correction_reported(report)
+    def submit(self, form):
+        return moderation.correction_report(
+            self.group,
+            form.cleaned_data["message"],
+            form.cleaned_data["email"],
+            translation.get_language(),
+        )
 
     def get_success_url(self):
         return self.url_in(translation.get_language(), "directory:group_correction_thanks")

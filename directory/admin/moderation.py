@@ -332,7 +332,7 @@ class ProposalAdmin(admin.ModelAdmin):
         ) % {"language": self._language_name(group) or _("their language")}
         if request.method == "POST" and form.is_valid():
             try:
-                sent = moderation.reject(group, form.cleaned_data["reason"], request.user)
+                sent = moderation.proposal_reject(group, form.cleaned_data["reason"], request.user)
             except moderation.ModerationError as error:
                 form.add_error("reason", error.messages)
             else:
@@ -343,7 +343,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
     def _approve(self, request, group):
         try:
-            sent = moderation.approve(group, request.user)
+            sent = moderation.proposal_approve(group, request.user)
         except moderation.ModerationError as error:
             messages.error(
                 request,
