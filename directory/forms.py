@@ -10,13 +10,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from healing_together.public_forms import HoneypotMixin
+from healing_together.text import fold
 
-from .models import (
-    CorrectionReport,
-    Group,
-    Municipality,
-    fold,
-)
+from .fieldsets import PROPOSED_FIELDS, group_sections
+from .models import CorrectionReport, Group, Municipality
+from .postcodes import parse_postcode
 
 
 class AccessibleFormMixin:
@@ -121,32 +119,9 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.ModelForm):
 
     class Meta:
         model = Group
+        # The municipality is found from the postcode (and `town`) in clean().
         fields = [
-            "kind",
-            "name",
-            "summary",
-            "description",
-            "facilitation",
-            "audiences",
-            "topics",
-            "languages",
-            "attendance",
-            "venue",
-            "street_address",
-            "postal_code",
-            "accessibility",
-            "schedule_note",
-            "frequency",
-            "week_of_month",
-            "weekday",
-            "start_time",
-            "cost",
-            "cost_amount",
-            "cost_note",
-            "registration",
-            "registration_url",
-            "registration_email",
-            "registration_phone",
+            *(name for name in PROPOSED_FIELDS if name != "municipality"),
             "proposer_name",
             "proposer_email",
         ]
@@ -240,43 +215,7 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.ModelForm):
         }
 
     fieldsets = [
-        (
-            _("The group"),
-            [
-                "kind",
-                "name",
-                "summary",
-                "description",
-                "facilitation",
-                "audiences",
-                "topics",
-                "languages",
-            ],
-        ),
-        (
-            _("Where"),
-            [
-                "attendance",
-                "venue",
-                "street_address",
-                "postal_code",
-                "town",
-                "accessibility",
-            ],
-        ),
-        (_("When"), ["schedule_note", "frequency", "week_of_month", "weekday", "start_time"]),
-        (
-            _("Cost and registration"),
-            [
-                "cost",
-                "cost_amount",
-                "cost_note",
-                "registration",
-                "registration_url",
-                "registration_email",
-                "registration_phone",
-            ],
-        ),
+        *group_sections(PROPOSED_FIELDS, shown_as={"municipality": "town"}),
         (
             _("About you"),
             [
@@ -302,7 +241,7 @@ class ProposalForm(AccessibleFormMixin, HoneypotMixin, forms.ModelForm):
 
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()
-        if code and (len(code) != 4 or not code.isdigit()):
+        if code and parse_postcode(code) is None:
             raise ValidationError(_("A Belgian postcode has four digits, for example 1050."))
         return code
 

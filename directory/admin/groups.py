@@ -6,14 +6,15 @@ The CSV export and import pages come from csv_views.GroupCSVMixin.
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from healing_together.admin import HistoryTranslationAdmin, RichTextWidget
-from healing_together.i18n import LANGUAGE_CODES
+from healing_together.i18n import LANGUAGE_CODES, first_translation
 
+from ..fieldsets import group_sections
 from ..models import Group
 from ..rich_text import clean_rich_text, looks_like_html, plain_text_to_html
 from .csv_views import GroupCSVMixin
@@ -58,16 +59,6 @@ class GroupAdminForm(forms.ModelForm):
         for name in RICH_TEXT_FIELDS & set(cleaned):
             cleaned[name] = clean_rich_text(cleaned[name])
         return cleaned
-
-
-def freshness_of(group):
-    """("fresh" | "stale" | "hidden", label) for a group's last verification."""
-    age = (timezone.localdate() - group.last_verified).days
-    if age > settings.GROUP_HIDDEN_AFTER_DAYS:
-        return "hidden", gettext("Too old: off the site")
-    if age > settings.GROUP_STALE_AFTER_DAYS:
-        return "stale", gettext("Needs verification")
-    return "fresh", gettext("Fresh")
 
 
 @admin.register(Group)
@@ -115,84 +106,7 @@ class GroupAdmin(GroupCSVMixin, HistoryTranslationAdmin):
     history_list_display = ["status", "published", "last_verified"]
     change_list_template = "admin/directory/group/change_list.html"
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "kind",
-                    "name",
-                    "slug",
-                    "organisation",
-                    "summary",
-                    "description",
-                    "facilitation",
-                    "audiences",
-                    "topics",
-                    "languages",
-                ]
-            },
-        ),
-        (
-            _("Where"),
-            {
-                "fields": [
-                    "attendance",
-                    "venue",
-                    "street_address",
-                    "postal_code",
-                    "municipality",
-                    "latitude",
-                    "longitude",
-                    "serves_regions",
-                    "accessibility",
-                ]
-            },
-        ),
-        (
-            _("When"),
-            {
-                "fields": [
-                    "frequency",
-                    "weekday",
-                    "week_of_month",
-                    "start_time",
-                    "duration_minutes",
-                    "start_date",
-                    "end_date",
-                    "schedule_note",
-                    "next_session_on",
-                ]
-            },
-        ),
-        (
-            _("Cost and registration"),
-            {
-                "fields": [
-                    "cost",
-                    "cost_amount",
-                    "cost_note",
-                    "registration",
-                    "registration_url",
-                    "registration_email",
-                    "registration_phone",
-                ]
-            },
-        ),
-        (
-            _("Status"),
-            {
-                "fields": [
-                    "status",
-                    "min_age",
-                    "max_age",
-                    "last_verified",
-                    "published",
-                    "is_demo",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        *((legend, {"fields": names}) for legend, names in group_sections()),
         (_("Your change"), {"fields": ["change_reason"]}),
     ]
 
@@ -200,26 +114,22 @@ class GroupAdmin(GroupCSVMixin, HistoryTranslationAdmin):
 
     @admin.display(description=_("name"), ordering=f"name_{settings.LANGUAGE_CODE}")
     def display_name(self, obj):
-        if obj.name:
-            return obj.name
-        for code in LANGUAGE_CODES:
-            name = getattr(obj, f"name_{code}")
-            if name:
-                return f"{name} ({code.upper()})"
-        return gettext("(no name)")
+        """The name in the editor's language, else another language's, marked with its code."""
+        code, name = first_translation(obj, "name", [translation.get_language()])
+        if code is None:
+            return gettext("(no name)")
+        return name if code == translation.get_language() else f"{name} ({code.upper()})"
 
     @admin.display(description=_("freshness"), ordering="last_verified")
     def freshness(self, obj):
-        state, label = freshness_of(obj)
-        return format_html('<span class="ht-flag ht-flag-{}">{}</span>', state, label)
+        state = obj.freshness
+        return format_html('<span class="ht-flag ht-flag-{}">{}</span>', state, state.label)
 
     @admin.display(description=_("translations"))
     def translations(self, obj):
         def parts():
             for code, name in settings.LANGUAGES:
-                missing = any(
-                    not getattr(obj, f"{field}_{code}") for field in ("name", "summary")
-                ) or not getattr(obj, f"description_{code}")
+                missing = not obj.is_complete_in(code)
                 yield (
                     "missing" if missing else "ok",
                     gettext("%(language)s: missing") % {"language": name}

@@ -20,21 +20,21 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from healing_together.i18n import first_translation
+
 from .. import moderation
+from ..fieldsets import PROPOSED_FIELDS, group_sections
 from ..models import CorrectionReport, Group, Proposal
 from .list_filters import DefaultChoiceFilter
-
-TEXT_FIELDS = ("name", "summary", "description", "schedule_note", "cost_note", "accessibility")
 
 
 def text_of(group, field):
     """A translated text in the proposal's language, else in the first language that has it."""
-    languages = [group.proposal_language] + [code for code, _n in settings.LANGUAGES]
-    for code in languages:
-        value = getattr(group, f"{field}_{code}", None) if code else None
-        if value:
-            return value
-    return ""
+    return first_translation(group, field, [group.proposal_language])[1]
+
+
+# The organiser's texts, each shown in the language they wrote in (`<field>_text` below).
+PROPOSED_TEXTS = [field for field in PROPOSED_FIELDS if field in Group.TRANSLATED_FIELDS]
 
 
 def _text_display(field):
@@ -105,13 +105,6 @@ class ProposalAdmin(admin.ModelAdmin):
     view_on_site = False  # its public address is a 404 until published: see "preview"
     change_form_template = "admin/directory/proposal/change_form.html"
 
-    name_text = _text_display("name")
-    summary_text = _text_display("summary")
-    description_text = _text_display("description")
-    schedule_note_text = _text_display("schedule_note")
-    cost_note_text = _text_display("cost_note")
-    accessibility_text = _text_display("accessibility")
-
     fieldsets = [
         (
             gettext_lazy("Proposal"),
@@ -129,60 +122,15 @@ class ProposalAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (
-            gettext_lazy("The group"),
-            {
-                "fields": [
-                    "kind",
-                    "name_text",
-                    "summary_text",
-                    "description_text",
-                    "facilitation",
-                    "audiences",
-                    "topics",
-                    "languages",
-                    "organisation_details",
-                ]
-            },
-        ),
-        (
-            gettext_lazy("Where"),
-            {
-                "fields": [
-                    "attendance",
-                    "venue",
-                    "street_address",
-                    "postal_code",
-                    "municipality",
-                    "accessibility_text",
-                ]
-            },
-        ),
-        (
-            gettext_lazy("When"),
-            {
-                "fields": [
-                    "schedule_note_text",
-                    "frequency",
-                    "week_of_month",
-                    "weekday",
-                    "start_time",
-                ]
-            },
-        ),
-        (
-            gettext_lazy("Cost and registration"),
-            {
-                "fields": [
-                    "cost",
-                    "cost_amount",
-                    "cost_note_text",
-                    "registration",
-                    "registration_url",
-                    "registration_email",
-                    "registration_phone",
-                ]
-            },
+        *(
+            (legend, {"fields": names})
+            for legend, names in group_sections(
+                [*PROPOSED_FIELDS, "organisation"],
+                shown_as={
+                    **{field: f"{field}_text" for field in PROPOSED_TEXTS},
+                    "organisation": "organisation_details",
+                },
+            )
         ),
     ]
 
@@ -376,6 +324,10 @@ class ProposalAdmin(admin.ModelAdmin):
     def approve_selected(self, request, queryset):
         for group in queryset:
             self._approve(request, group)
+
+
+for _field in PROPOSED_TEXTS:
+    setattr(ProposalAdmin, f"{_field}_text", _text_display(_field))
 
 
 @admin.register(CorrectionReport)
