@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -77,11 +76,7 @@ class RegionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         slug = self.value()
-        if not slug:
-            return queryset
-        areas = Group.serves_regions.through.objects.filter(group=OuterRef("pk"), region__slug=slug)
-        online = Q(attendance__in=[Group.Attendance.ONLINE, Group.Attendance.HYBRID])
-        return queryset.filter(Q(municipality__region__slug=slug) | (online & Exists(areas)))
+        return queryset.in_region(slug) if slug else queryset
 
 
 class DefaultChoiceFilter(admin.SimpleListFilter):

@@ -12,7 +12,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from directory.csv.table import DAY_CODES, FORMULA_START
+from directory.csv.table import FORMULA_START
 from directory.models import (
     Audience,
     Group,
@@ -23,9 +23,11 @@ from directory.models import (
     SpokenLanguage,
     Topic,
 )
+from directory.schedule import WEEKDAYS
 from healing_together.i18n import LANGUAGE_CODES
 
-BYDAY_RE = re.compile(r"^(?P<week>-1|[1-4])?(?P<day>MO|TU|WE|TH|FR|SA|SU)$")
+DAY_NUMBERS = {day.code: day.number for day in WEEKDAYS}
+BYDAY_RE = re.compile(rf"^(?P<week>-1|[1-4])?(?P<day>{'|'.join(DAY_NUMBERS)})$")
 CODE_SEPARATORS = re.compile(r"[\s,;|]+")
 
 
@@ -186,7 +188,7 @@ def parse_byday(raw):
             )
         )
     week = int(match["week"]) if match["week"] else None
-    return week, DAY_CODES.index(match["day"])
+    return week, DAY_NUMBERS[match["day"]]
 
 
 def parse_codes(column, table, raw):

@@ -4,13 +4,12 @@ They are looked up in the tables loaded once per import (cells.Lookups); a new o
 is kept aside, to be created with the groups.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from directory.models import Organisation
+from directory.postcodes import parse_postcode
 
 
 class RelatedColumnsMixin:
@@ -74,7 +73,7 @@ class RelatedColumnsMixin:
                 return
         if postcode:
             places = self.lookups.postcodes.get(postcode)
-            if not re.fullmatch(r"[0-9]{4}", postcode) or places is None:
+            if parse_postcode(postcode) is None or places is None:
                 error("postal_code", _("Unknown Belgian postcode %(code)s.") % {"code": postcode})
                 return
             if municipality is not None and municipality.pk not in places:

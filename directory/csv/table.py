@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from directory.schedule import WEEKDAYS
 from healing_together.i18n import LANGUAGE_CODES
 
-DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 # A spreadsheet would run a cell starting with one of these as a formula: the export puts an
 # apostrophe before it (as spreadsheets do themselves) and the import takes it off again.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -114,7 +114,7 @@ def _place(key):
 def _byday(group):
     if group.weekday is None:
         return ""
-    return f"{group.week_of_month or ''}{DAY_CODES[group.weekday]}"
+    return f"{group.week_of_month or ''}{WEEKDAYS[group.weekday].code}"
 
 
 PLACE_FIELDS = ("municipality", "postal_code")

@@ -26,7 +26,6 @@ from directory.models import (
 )
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "groups.json"
-TRANSLATED = ("name", "summary", "description", "schedule_note", "cost_note", "accessibility")
 # Many-to-many field: (model, lookup field) of the codes listed in a spec.
 RELATED = {
     "audiences": (Audience, "slug"),
@@ -82,7 +81,7 @@ class Command(BaseCommand):
 
     def create_group(self, spec):
         related = {field: spec.pop(field, []) for field in RELATED}
-        texts = {field: spec.pop(field, {}) for field in TRANSLATED}
+        texts = {field: spec.pop(field, {}) for field in Group.TRANSLATED_FIELDS}
         group = Group(
             organisation=self.organisation(spec.pop("organisation")),
             is_demo=True,
