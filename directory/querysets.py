@@ -206,3 +206,11 @@ class HelplineQuerySet(models.QuerySet):
     def for_strip(self, language):
         """The few lines a page's header strip shows for its language."""
         return [line for line in self.active() if language in (line.strip_languages or [])]
+
+
+class CorrectionReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=self.model.Status.OPEN)
+
+    def resolved(self):
+        return self.filter(status=self.model.Status.RESOLVED)

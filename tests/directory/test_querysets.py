@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from directory.models import Group, Municipality, fold
+from directory.models import Group, Municipality
+from healing_together.text import fold
 from tests.factories import make_group, make_organisation
 
 pytestmark = pytest.mark.django_db

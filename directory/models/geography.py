@@ -1,0 +1,88 @@
+"""Belgium's geography from Statbel (REFNIS codes), and the base of sourced reference data."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..querysets import MunicipalityQuerySet
+
+
+class SourcedModel(models.Model):
+    """Reference data that claims to be real says where it was checked."""
+
+    source_url = models.URLField(_("source"), max_length=500)
+    retrieved = models.DateField(_("checked on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Region(SourcedModel):
+    code = models.CharField(_("REFNIS code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class Province(SourcedModel):
+    code = models.CharField(_("REFNIS code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(SourcedModel):
+    code = models.CharField(_("REFNIS code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    # The Brussels-Capital Region has no province.
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="municipalities"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self):
+        return self.name
+
+    def all_names(self):
+        return [getattr(self, f"name_{code}") or "" for code, _n in settings.LANGUAGES]
+
+
+class PostalCode(models.Model):
+    """A postcode can cover several municipalities (1050: Brussels and Ixelles)."""
+
+    code = models.CharField(_("postcode"), max_length=4, db_index=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="postal_codes"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "municipality"], name="unique_postcode_place")
+        ]
+        verbose_name = _("postcode")
+        verbose_name_plural = _("postcodes")
+
+    def __str__(self):
+        return f"{self.code} {self.municipality}"
