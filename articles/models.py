@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directory.models import Audience, Topic
-from healing_together.html import sanitise_html
 from healing_together.i18n import LANGUAGE_CODES, first_translation
+from healing_together.safe_html import sanitise_html
 
 from .querysets import ArticleQuerySet, translated_in
 

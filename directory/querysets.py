@@ -1,7 +1,7 @@
 """Query logic of the directory, kept on QuerySets so views stay thin.
 
 The QuerySets reach the models they join through `self.model` and its fields, never by
-importing `models.py` (which imports this module).
+importing `directory.models` (which imports this module).
 """
 
 from django.db import models

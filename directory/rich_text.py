@@ -10,7 +10,7 @@ import re
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
-from healing_together.html import sanitise_html
+from healing_together.safe_html import sanitise_html
 
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 

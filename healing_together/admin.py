@@ -96,7 +96,7 @@ class ReadOnlyTranslationAdmin(ReadOnlyAdmin, TabbedTranslationAdmin):
 # --- The rich-text editor ---------------------------------------------------------------------
 
 # What editors may write in rich text: nothing else reaches the editor's menu, and
-# healing_together.html.sanitise_html removes anything else on save.
+# healing_together.safe_html.sanitise_html removes anything else on save.
 RICH_TEXT_EXTENSIONS = {
     "Paragraph": True,
     "Heading": {"levels": [2, 3]},

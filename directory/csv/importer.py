@@ -34,8 +34,8 @@ from directory.csv.table import (
 )
 from directory.models import Group, Organisation
 from directory.rich_text import looks_like_html
-from healing_together.html import sanitise_html
 from healing_together.i18n import LANGUAGE_CODES
+from healing_together.safe_html import sanitise_html
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 BATCH_SIZE = history.BATCH_SIZE

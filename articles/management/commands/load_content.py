@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles.models import TRANSLATED_FIELDS, Article, Reference
 from directory.models import Audience, Topic
-from healing_together.html import sanitise_html
+from healing_together.safe_html import sanitise_html
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "fixtures" / "content" / "articles"
 REFERENCE_FIELDS = ("authors", "year", "title", "container", "volume", "issue", "pages", "doi")
