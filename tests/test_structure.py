@@ -85,3 +85,17 @@ def test_no_module_shadows_the_standard_library():
         if path.stem in sys.stdlib_module_names
     ]
     assert not shadowing
+
+
+def test_every_model_can_be_imported_from_its_module():
+    """The historical models of directory/models/ too (Django's shell imports them all)."""
+    import importlib
+
+    from django.apps import apps
+
+    lost = [
+        f"{model.__module__}.{model.__name__}"
+        for model in apps.get_models()
+        if getattr(importlib.import_module(model.__module__), model.__name__, None) is not model
+    ]
+    assert not lost
