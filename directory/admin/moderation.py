@@ -37,6 +37,11 @@ def text_of(group, field):
 PROPOSED_TEXTS = [field for field in PROPOSED_FIELDS if field in Group.TRANSLATED_FIELDS]
 
 
+def mailto(email, missing):
+    """A contact as a mail link, or what to say when it was erased or never given."""
+    return format_html('<a href="mailto:{0}">{0}</a>', email) if email else missing
+
+
 def _text_display(field):
     @admin.display(description=Group._meta.get_field(field).verbose_name)
     def show(self, obj):
@@ -165,9 +170,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("contact"))
     def proposer_contact(self, obj):
-        if not obj.proposer_email:
-            return _("Erased (or none given).")
-        return format_html('<a href="mailto:{0}">{0}</a>', obj.proposer_email)
+        return mailto(obj.proposer_email, _("Erased (or none given)."))
 
     @admin.display(description=gettext_lazy("organisation"))
     def organisation_details(self, obj):
@@ -381,9 +384,7 @@ class CorrectionReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("reporter's email"))
     def reporter(self, obj):
-        if not obj.email:
-            return _("None given (or erased).")
-        return format_html('<a href="mailto:{0}">{0}</a>', obj.email)
+        return mailto(obj.email, _("None given (or erased)."))
 
     @admin.display(description=gettext_lazy("group"))
     def group_links(self, obj):

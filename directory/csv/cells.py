@@ -153,19 +153,15 @@ def parse(model_field, kind, raw):
             )
         return number
     if kind == "date":
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-            try:
-                return datetime.datetime.strptime(raw, pattern).date()
-            except ValueError:
-                continue
-        raise CellError(_("Not a date: use the form 2025-03-31 (year-month-day)."))
+        moment = _strptime(raw, ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"))
+        if moment is None:
+            raise CellError(_("Not a date: use the form 2025-03-31 (year-month-day)."))
+        return moment.date()
     if kind == "time":
-        for pattern in ("%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"):
-            try:
-                return datetime.datetime.strptime(raw, pattern).time()
-            except ValueError:
-                continue
-        raise CellError(_("Not a time: use the form 19:30."))
+        moment = _strptime(raw, ("%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"))
+        if moment is None:
+            raise CellError(_("Not a time: use the form 19:30."))
+        return moment.time()
     if kind == "boolean":
         lowered = raw.lower()
         if lowered in {"true", "1", "yes", "ja", "oui", "y"}:
@@ -174,6 +170,16 @@ def parse(model_field, kind, raw):
             return False
         raise CellError(_("Use true or false."))
     raise ValueError(kind)  # pragma: no cover - a programming error
+
+
+def _strptime(raw, patterns):
+    """The moment `raw` gives in the first of `patterns` that reads it, else None."""
+    for pattern in patterns:
+        try:
+            return datetime.datetime.strptime(raw, pattern)
+        except ValueError:
+            continue
+    return None
 
 
 def parse_byday(raw):

@@ -486,3 +486,9 @@ def test_ten_thousand_rows_import_in_bounded_queries(
     assert sample.slug_nl == "groep-9999"
     assert sample.organisation.name == "Organisatie 49"
     assert sample.last_verified == timezone.localdate()
+
+
+def test_every_translated_field_of_a_group_has_its_columns_per_language():
+    from directory.csv.table import TRANSLATED
+
+    assert {column.field for column in TRANSLATED} == set(Group.TRANSLATED_FIELDS)
