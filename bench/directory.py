@@ -149,8 +149,8 @@ def seed_groups(start, stop):
         Organisation,
         SpokenLanguage,
         Topic,
-        fold,
     )
+    from healing_together.text import fold
 
     municipalities = list(Municipality.objects.order_by("code"))
     audiences = list(Audience.objects.all())

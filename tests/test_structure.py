@@ -99,3 +99,29 @@ def test_every_model_can_be_imported_from_its_module():
         if getattr(importlib.import_module(model.__module__), model.__name__, None) is not model
     ]
     assert not lost
+
+
+PROJECT_PACKAGES = ("healing_together", "directory", "articles", "newsletter", "bench", "tests")
+
+
+@pytest.mark.parametrize("folder", [*APPS, "bench", "tests"])
+def test_every_name_imported_from_the_project_exists(folder):
+    """Imports inside functions too (the benchmarks import the models only when they run)."""
+    import importlib
+
+    missing = []
+    for path in python_files(folder):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.level:
+                continue
+            if not (node.module or "").startswith(PROJECT_PACKAGES):
+                continue
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                if alias.name == "*" or hasattr(module, alias.name):
+                    continue
+                try:
+                    importlib.import_module(f"{node.module}.{alias.name}")
+                except ImportError:
+                    missing.append(f"{path.relative_to(ROOT)}: {node.module}.{alias.name}")
+    assert not missing
