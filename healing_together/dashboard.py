@@ -1,21 +1,14 @@
 """The admin home's "Needs attention" panel: what editors should look at, with links.
 
 Each app that has something to show offers an `attention_items(user)` function in its own
-`dashboard` module, listed once in SECTIONS below. An item is a count and a link to the admin
+`dashboard` module, listed once in `sections()` below. An item is a count and a link to the admin
 list filtered to exactly those objects; items the user may not see are left out by the app.
 """
 
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
-
-# (title, dotted path of the app's attention_items): the panel's sections, in this order.
-SECTIONS = [
-    (_("Directory"), "directory.dashboard.attention_items"),
-    (_("Articles"), "articles.dashboard.attention_items"),
-]
 
 
 def item(label, count, url):
@@ -42,7 +35,19 @@ def needs_attention(user):
     """[{"title", "items": [{"label", "count", "url"}]}] for a signed-in editor."""
     if user is None or not user.is_active or not user.is_staff:
         return []
-    sections = [
-        {"title": str(title), "items": import_string(path)(user)} for title, path in SECTIONS
+    found = [{"title": str(title), "items": items(user)} for title, items in sections()]
+    return [section for section in found if section["items"]]
+
+
+def sections():
+    """(title, the app's attention_items) of the panel's sections, in this order.
+
+    Imported here, when the panel is shown: the apps' dashboard modules import this one.
+    """
+    from articles import dashboard as articles
+    from directory import dashboard as directory
+
+    return [
+        (_("Directory"), directory.attention_items),
+        (_("Articles"), articles.attention_items),
     ]
-    return [section for section in sections if section["items"]]
