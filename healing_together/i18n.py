@@ -2,8 +2,14 @@
 
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# A browser that asks only for languages the site lacks (Arabic, Ukrainian, Turkish…) is more
+# likely to read English than Dutch. A browser that asks for nothing (or `*`) gets
+# settings.LANGUAGE_CODE.
+FALLBACK_LANGUAGE = "en"
 
 
 def in_any_language(field, value):
@@ -53,6 +59,40 @@ class TranslatedFields:
 def language_from_path(path):
     first = path.lstrip("/").split("/", 1)[0]
     return first if first in LANGUAGE_CODES else None
+
+
+def browser_language(accept_language):
+    """The site language an Accept-Language header asks for; the one rule for every page.
+
+    The languages are tried in the browser's order of preference (q values): the first the site
+    has wins, regional variants included (fr-BE is fr), even when a language the site lacks
+    comes first ("ar, fr;q=0.5" is fr). `*`, an empty or an unreadable header give
+    settings.LANGUAGE_CODE; a header naming only languages the site lacks gives
+    FALLBACK_LANGUAGE.
+    """
+    accepted = parse_accept_lang_header(accept_language or "")
+    for code, q in accepted:
+        if q <= 0:
+            continue  # "not acceptable"
+        if code == "*":
+            return settings.LANGUAGE_CODE
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return FALLBACK_LANGUAGE if accepted else settings.LANGUAGE_CODE
+
+
+def visitor_language(request):
+    """The language to answer `request` in: its path's (/nl/…), else its browser's.
+
+    Used by the root redirect, the locale middleware (paths without a prefix: /admin/, a
+    mistyped /groepen/), the error pages and the 503 page. Whatever depends on the browser's
+    header must say `Vary: Accept-Language`.
+    """
+    return language_from_path(request.path_info) or browser_language(
+        request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    )
 
 
 def alternate_paths(request, overrides=None):
