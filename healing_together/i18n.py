@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_supported_language_variant
+from django.utils.translation import get_language_info, get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -10,6 +10,12 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 # likely to read English than Dutch. A browser that asks for nothing (or `*`) gets
 # settings.LANGUAGE_CODE.
 FALLBACK_LANGUAGE = "en"
+
+# ISO 639 codes of languages written right to left, for `dir` on a name in that language
+# (Django's LANG_INFO knows only the languages it is translated into).
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "prs", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
 
 
 def in_any_language(field, value):
@@ -111,3 +117,24 @@ def alternate_paths(request, overrides=None):
         path = translate_url(request.path, code)
         paths[code] = path + suffix if language_from_path(path) == code else f"/{code}/"
     return paths
+
+
+def text_direction(code):
+    """ "rtl" or "ltr": the direction text in the language `code` (ISO 639) is written in."""
+    if code in RTL_LANGUAGES:
+        return "rtl"
+    try:
+        return "rtl" if get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
+
+
+def endonym(code, native_name, name):
+    """{"endonym", "lang", "dir"} to show a language's own name beside `name`, its name in
+    the page's language ("العربية — Arabic"); {} when there is no endonym or it reads the
+    same as `name` (Nederlands on a Dutch page), so the name is shown once.
+    """
+    native_name = (native_name or "").strip()
+    if not native_name or native_name.casefold() == str(name).strip().casefold():
+        return {}
+    return {"endonym": native_name, "lang": code, "dir": text_direction(code)}
