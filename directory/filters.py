@@ -22,11 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 from healing_together.cache import content_version
 from healing_together.filtering import CachedOptions, TolerantFilterSet, checkboxes
+from healing_together.i18n import endonym
 
 from .models import Group, Municipality
 from .postcodes import parse_postcode
 
 MAX_QUERY_LENGTH = 200
+# The languages spoken, each with its own name (native_name) for the filter's labels.
+LANGUAGE_OPTIONS = CachedOptions("directory.SpokenLanguage", "code", detail="native_name")
 
 
 class PostcodeField(forms.CharField):
@@ -93,7 +96,7 @@ class GroupFilterSet(TolerantFilterSet):
     )
     language = checkboxes(
         _("Language spoken"),
-        CachedOptions("directory.SpokenLanguage", "code"),
+        LANGUAGE_OPTIONS,
         "languages__code",
         many=True,
     )
@@ -195,12 +198,17 @@ class GroupFilterSet(TolerantFilterSet):
         return counts
 
     def facets(self):
-        """The filter form's checkbox groups, each option with its count (empty ones hidden)."""
+        """The filter form's checkbox groups, each option with its count (empty ones hidden).
+
+        A language's option also has its own name (`endonym`, with `lang` and `dir`) when
+        that differs from its name in the page's language.
+        """
         counts = self.cached_option_counts()
         groups = []
         for name in self.FACETS:
             field = self.form.fields[name]
             chosen = set(self.data.getlist(name))
+            natives = LANGUAGE_OPTIONS.details() if name == "language" else {}
             options = [
                 {
                     "value": value,
@@ -208,6 +216,7 @@ class GroupFilterSet(TolerantFilterSet):
                     "count": counts[name].get(value, 0),
                     "checked": value in chosen,
                     "id": f"f-{name}-{value}",
+                    **(endonym(value, natives.get(value), label) if natives else {}),
                 }
                 for value, label in field.choices
                 if counts[name].get(value, 0) or value in chosen

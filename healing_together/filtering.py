@@ -103,13 +103,17 @@ class CachedOptions:
     The options are read on every request that shows the filter form; they change only when
     an editor changes one of those rows, which makes every cached copy stale at once.
     Pass an instance as a choice field's `choices`: Django calls it when it needs them.
+
+    `detail` (optional) names a language-independent attribute of the rows (a language's
+    `native_name`) that `details()` gives as {code: value}, cached the same way.
     """
 
     version = VersionCounter("filtering:options-version")
 
-    def __init__(self, model_label, code_field):
+    def __init__(self, model_label, code_field, detail=None):
         self.model_label = model_label
         self.code_field = code_field
+        self.detail = detail
         for signal in (post_save, post_delete):
             signal.connect(
                 self._invalidate,
@@ -133,3 +137,19 @@ class CachedOptions:
             options = [(getattr(row, self.code_field), str(row)) for row in model.objects.all()]
             cache.set(key, options, 24 * 60 * 60)
         return options
+
+    def details(self):
+        if self.detail is None:
+            return {}
+        key = f"filtering:details:{self.model_label}:{self.detail}:{self.version.get()}"
+        details = cache.get(key)
+        if details is None:
+            from django.apps import apps
+
+            model = apps.get_model(self.model_label)
+            details = {
+                getattr(row, self.code_field): getattr(row, self.detail)
+                for row in model.objects.only(self.code_field, self.detail)
+            }
+            cache.set(key, details, 24 * 60 * 60)
+        return details

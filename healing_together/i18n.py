@@ -2,8 +2,20 @@
 
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.translation import get_language_info, get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# A browser that asks only for languages the site lacks (Arabic, Ukrainian, Turkish…) is more
+# likely to read English than Dutch. A browser that asks for nothing (or `*`) gets
+# settings.LANGUAGE_CODE.
+FALLBACK_LANGUAGE = "en"
+
+# ISO 639 codes of languages written right to left, for `dir` on a name in that language
+# (Django's LANG_INFO knows only the languages it is translated into).
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "prs", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
 
 
 def in_any_language(field, value):
@@ -55,6 +67,40 @@ def language_from_path(path):
     return first if first in LANGUAGE_CODES else None
 
 
+def browser_language(accept_language):
+    """The site language an Accept-Language header asks for; the one rule for every page.
+
+    The languages are tried in the browser's order of preference (q values): the first the site
+    has wins, regional variants included (fr-BE is fr), even when a language the site lacks
+    comes first ("ar, fr;q=0.5" is fr). `*`, an empty or an unreadable header give
+    settings.LANGUAGE_CODE; a header naming only languages the site lacks gives
+    FALLBACK_LANGUAGE.
+    """
+    accepted = parse_accept_lang_header(accept_language or "")
+    for code, q in accepted:
+        if q <= 0:
+            continue  # "not acceptable"
+        if code == "*":
+            return settings.LANGUAGE_CODE
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return FALLBACK_LANGUAGE if accepted else settings.LANGUAGE_CODE
+
+
+def visitor_language(request):
+    """The language to answer `request` in: its path's (/nl/…), else its browser's.
+
+    Used by the root redirect, the locale middleware (paths without a prefix: /admin/, a
+    mistyped /groepen/), the error pages and the 503 page. Whatever depends on the browser's
+    header must say `Vary: Accept-Language`.
+    """
+    return language_from_path(request.path_info) or browser_language(
+        request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    )
+
+
 def alternate_paths(request, overrides=None):
     """{language: path} of the current page in every language, with its query string.
 
@@ -71,3 +117,24 @@ def alternate_paths(request, overrides=None):
         path = translate_url(request.path, code)
         paths[code] = path + suffix if language_from_path(path) == code else f"/{code}/"
     return paths
+
+
+def text_direction(code):
+    """ "rtl" or "ltr": the direction text in the language `code` (ISO 639) is written in."""
+    if code in RTL_LANGUAGES:
+        return "rtl"
+    try:
+        return "rtl" if get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
+
+
+def endonym(code, native_name, name):
+    """{"endonym", "lang", "dir"} to show a language's own name beside `name`, its name in
+    the page's language ("العربية — Arabic"); {} when there is no endonym or it reads the
+    same as `name` (Nederlands on a Dutch page), so the name is shown once.
+    """
+    native_name = (native_name or "").strip()
+    if not native_name or native_name.casefold() == str(name).strip().casefold():
+        return {}
+    return {"endonym": native_name, "lang": code, "dir": text_direction(code)}

@@ -4,6 +4,7 @@ import logging
 import sys
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.cache import cache
 from django.core.signals import got_request_exception
 from django.db import (
@@ -17,10 +18,11 @@ from django.db import (
 )
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .i18n import language_from_path
+from .i18n import visitor_language
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +90,29 @@ class SecurityHeadersMiddleware:
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, choosing the language by healing_together.i18n's rule.
+
+    Django falls back to settings.LANGUAGE_CODE for a browser language the site lacks; this
+    one falls back to English (visitor_language), so /admin/ and a path without a prefix
+    (/groups/ redirected to /en/groups/, a 404) answer like `/` does. The response side
+    (the redirect to the prefixed path, `Vary: Accept-Language`) is Django's.
+    """
+
+    def process_request(self, request):
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+        language = visitor_language(request)
+        if (
+            i18n_patterns_used
+            and not prefixed_default_language
+            and not translation.get_language_from_path(request.path_info)
+        ):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 # --- Database unavailable ---------------------------------------------------------------------
@@ -161,7 +186,7 @@ def _mark_database_failure(sender, request=None, **kwargs):
 
 def database_unavailable_response(request):
     close_broken_connections()
-    language = _visitor_language(request)
+    language = visitor_language(request)
     path = "/" + request.path.lstrip("/")  # never a protocol-relative "//host" link
     if request.method in ("GET", "HEAD") and request.META.get("QUERY_STRING"):
         path = f"{path}?{request.META['QUERY_STRING']}"
@@ -180,13 +205,6 @@ def database_unavailable_response(request):
     response["Content-Language"] = language
     response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
     return response
-
-
-def _visitor_language(request):
-    """The language of the path (/nl/, /fr/, /en/); else the browser's (for /admin/)."""
-    return language_from_path(request.path_info) or translation.get_language_from_request(
-        request, check_path=False
-    )
 
 
 def close_broken_connections():

@@ -111,7 +111,8 @@ MIDDLEWARE = [
     # pages too), outside everything that reads the session, CSRF token, user or messages.
     "healing_together.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware with the site's rule for browsers in other languages.
+    "healing_together.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

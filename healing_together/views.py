@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from articles.models import Article
 from directory.models import Audience
 
-from .i18n import language_from_path
+from .i18n import visitor_language
 
 # Bump when the privacy notice changes in substance.
 PRIVACY_UPDATED = datetime.date(2026, 11, 21)
@@ -61,8 +61,12 @@ class PrivacyView(LocalisedContentView):
 
 @require_GET
 def root_redirect(request):
-    """`/` sends the visitor to the language their browser prefers (Dutch when none matches)."""
-    language = translation.get_language_from_request(request, check_path=False)
+    """`/` sends the visitor to the language their browser prefers.
+
+    English when the browser asks only for languages the site lacks, Dutch when it asks for
+    none (healing_together.i18n.browser_language).
+    """
+    language = visitor_language(request)
     response = HttpResponseRedirect(f"/{language}/")
     response["Vary"] = "Accept-Language"
     return response
@@ -105,7 +109,8 @@ def robots_txt(request):
 
 
 def _error_language(request):
-    return language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    """The path's language; for a path without one (/de/gruppen/), the browser's."""
+    return visitor_language(request)
 
 
 def page_not_found(request, exception=None):

@@ -19,8 +19,21 @@ pytestmark = pytest.mark.django_db
         ("fr-BE,fr;q=0.9,en;q=0.5", "/fr/"),
         ("en-GB,en;q=0.8", "/en/"),
         ("nl-BE", "/nl/"),
-        ("de-DE,de;q=0.9", "/nl/"),
+        ("fr-BE", "/fr/"),
+        ("en-US", "/en/"),
+        # Only languages the site lacks: English, the likeliest to be read.
+        ("ar", "/en/"),
+        ("uk", "/en/"),
+        ("tr;q=1", "/en/"),
+        ("de-DE,de;q=0.9", "/en/"),
+        # A language the site has wins over the fallback, even with a lower q.
+        ("ar, fr;q=0.5", "/fr/"),
+        ("uk-UA,uk;q=0.9,ru;q=0.8,nl;q=0.3", "/nl/"),
+        ("nl;q=0, ar", "/en/"),
+        # Nothing asked for (or anything): the default language.
         ("", "/nl/"),
+        ("*", "/nl/"),
+        ("ar, *;q=0.5", "/nl/"),
     ],
 )
 def test_root_sends_visitor_to_preferred_language(client, accept, expected):
@@ -28,6 +41,31 @@ def test_root_sends_visitor_to_preferred_language(client, accept, expected):
     assert response.status_code == 302
     assert response["Location"] == expected
     assert "Accept-Language" in response["Vary"]
+
+
+def test_root_without_accept_language_is_dutch(client):
+    response = client.get("/")
+    assert response["Location"] == "/nl/"
+    assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"), [("ar", "/en/groups/"), ("fr-BE", "/fr/groups/"), ("", "/nl/groups/")]
+)
+def test_a_path_without_prefix_follows_the_same_rule(client, reference, accept, expected):
+    # LocaleMiddleware adds the browser's language to a path it can resolve in that language.
+    response = client.get("/groups/", headers={"accept-language": accept})
+    if expected == "/en/groups/":
+        assert response.status_code == 302
+        assert response["Location"] == expected
+        assert "Accept-Language" in response["Vary"]
+    else:
+        assert response.status_code == 404  # /fr/groups/ and /nl/groups/ do not exist
+
+
+def test_the_admin_speaks_english_to_a_browser_in_another_language(client):
+    html = client.get("/admin/login/", headers={"accept-language": "ar"}).content.decode()
+    assert 'lang="en"' in html
 
 
 @pytest.mark.parametrize(
@@ -113,12 +151,21 @@ def test_set_language_ignores_bad_input_safely(client, reference, data):
     assert not response["Location"].startswith("//")
 
 
-def test_unknown_language_prefix_is_a_404_in_the_default_language(client, reference):
+def test_unknown_language_prefix_is_a_404_in_the_browser_s_language(client, reference):
     response = client.get("/de/gruppen/", headers={"accept-language": "fr"})
     assert response.status_code == 404
+    assert '<html lang="fr">' in response.content.decode()
+    assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.parametrize(("accept", "language"), [("", "nl"), ("ar", "en"), ("de", "en")])
+def test_unknown_language_prefix_falls_back_like_the_root(client, reference, accept, language):
+    response = client.get("/de/gruppen/", headers={"accept-language": accept})
+    assert response.status_code == 404
     html = response.content.decode()
-    assert '<html lang="nl">' in html
-    assert "We konden deze pagina niet vinden" in html
+    assert f'<html lang="{language}">' in html
+    if language == "nl":
+        assert "We konden deze pagina niet vinden" in html
 
 
 def test_unknown_path_is_a_404_in_its_language(client, reference):
