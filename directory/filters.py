@@ -235,3 +235,38 @@ class GroupFilterSet(TolerantFilterSet):
                 rest.pop("page", None)
                 links.append({"label": self.form.fields[name].label, "query": rest.urlencode()})
         return links
+
+    def chips(self):
+        """[{label, query}] for each active filter value: the query without just that value.
+
+        Built from the cleaned values (`self.data` has lost what the site does not know), so
+        an unknown value shows no chip; a checkbox filter with several values gives a chip per
+        value. `page` is dropped from every link: removing a filter starts again at page 1.
+        """
+        self.form.is_valid()
+        cleaned = self.form.cleaned_data
+        query = self.data
+        chips = []
+
+        def without(name, value=None):
+            rest = query.copy()
+            rest.pop("page", None)
+            if value is None:
+                rest.pop(name, None)
+            else:
+                rest.setlist(name, [v for v in rest.getlist(name) if v != value])
+            return rest.urlencode()
+
+        for name in ("q", "postcode"):
+            text = (query.get(name) or "").strip()
+            if text and cleaned.get(name):
+                label = f"{self.form.fields[name].label}: {text}"
+                chips.append({"label": label, "query": without(name)})
+        for name in self.FACETS:
+            labels = dict(self.form.fields[name].choices)
+            for value in cleaned.get(name) or []:
+                if value in labels:
+                    chips.append({"label": labels[value], "query": without(name, value)})
+        if cleaned.get("open"):
+            chips.append({"label": self.form.fields["open"].label, "query": without("open")})
+        return chips

@@ -44,6 +44,7 @@ class GroupListView(TolerantFilterView):
             municipalities=filterset.municipalities,
             total=context["paginator"].count,
             active_filters=filterset.removal_links(self.request.GET),
+            chips=filterset.chips(),
         )
         if context["total"] == 0 and filterset.municipalities:
             context["networks"] = Network.objects.covering(filterset.municipalities)

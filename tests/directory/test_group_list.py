@@ -337,3 +337,64 @@ def test_the_postcode_is_resolved_once_per_request(client, reference):
         client.get(URL, {"postcode": "1050", "audience": "caregivers"})
     lookups = [q["sql"] for q in queries.captured_queries if "postalcode" in q["sql"].lower()]
     assert len(lookups) == 1, lookups
+
+
+def chip_links(response):
+    """[(accessible name, href)] of the active-filter chips above the results."""
+    html = response.content.decode()
+    chips = re.findall(r'<a class="chip" href="([^"]*)">(.*?)</a>', html)
+    return [(re.sub(r"<[^>]+>|×", "", text).split(), href) for href, text in chips]
+
+
+def test_each_active_filter_value_is_a_chip_that_removes_just_that_value(client, reference):
+    make_group(audiences=["caregivers", "parents"], topics=["grief"])
+    response = client.get(
+        URL,
+        {
+            "audience": ["caregivers", "parents", "nobody"],
+            "topic": "grief",
+            "q": "circle",
+            "page": "2",
+        },
+    )
+    chips = chip_links(response)
+    names = [" ".join(words) for words, _href in chips]
+    assert names == [
+        "Remove filter: Words to look for: circle",
+        "Remove filter: Caregivers",
+        "Remove filter: Parents",
+        "Remove filter: Grief",
+    ]
+    hrefs = dict(zip(names, (href.replace("&amp;", "&") for _w, href in chips), strict=True))
+    # Only that value goes; the unknown value is not carried along, nor is the page.
+    assert hrefs["Remove filter: Caregivers"] == f"{URL}?audience=parents&topic=grief&q=circle"
+    assert hrefs["Remove filter: Words to look for: circle"] == (
+        f"{URL}?audience=caregivers&audience=parents&topic=grief"
+    )
+    assert "Filters (4)" in response.content.decode()
+
+
+def test_no_chip_without_filters_and_the_count_says_so(client, reference):
+    response = client.get(URL, {"audience": "nobody"})
+    assert chip_links(response) == []
+    assert "Filters (0)" in response.content.decode()
+
+
+def test_the_results_come_before_the_filter_form(client, reference):
+    make_group()
+    html = client.get(URL).content.decode()
+    assert html.index('id="results-count"') < html.index('<form class="filters"')
+    assert 'href="#filters"' in html
+    assert 'id="filters"' in html
+
+
+def test_page_2_says_it_is_page_2_in_the_title_and_the_count(client, reference, settings):
+    for _ in range(settings.GROUPS_PER_PAGE + 1):
+        make_group()
+    html = client.get("/fr/groupes/", {"page": "2"}).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "page 2 sur 2" in title
+    count = re.search(r'<h2 id="results-count">(.*?)</h2>', html, re.S).group(1)
+    assert "page 2 sur 2" in count
+    first = client.get("/fr/groupes/").content.decode()
+    assert "page 1 sur" not in re.search(r"<title>(.*?)</title>", first, re.S).group(1)
