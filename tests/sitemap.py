@@ -1,6 +1,7 @@
 """The sitemap is the single list of public pages that the crawl tests visit."""
 
 import re
+import urllib.request
 from urllib.parse import urlsplit
 
 LOC = re.compile(r"<loc>([^<]+)</loc>")
@@ -8,6 +9,13 @@ LOC = re.compile(r"<loc>([^<]+)</loc>")
 
 def sitemap_urls(xml):
     return LOC.findall(xml)
+
+
+def live_pages(live_server, *extra_paths):
+    """Every URL the live server's sitemap lists, then `extra_paths` on the same server."""
+    with urllib.request.urlopen(f"{live_server.url}/sitemap.xml") as response:  # noqa: S310
+        urls = sitemap_urls(response.read().decode())
+    return urls + [live_server.url + path for path in extra_paths]
 
 
 def sitemap_paths(client):

@@ -8,13 +8,11 @@ with a 32 px default font gets. Page zoom or `Emulation.setPageScaleFactor` woul
 the viewport, which the 320 px run already covers.
 """
 
-import urllib.request
-
 import pytest
 
 from directory.views import GroupListView
 from tests.factories import make_article, make_group, make_network
-from tests.sitemap import sitemap_urls
+from tests.sitemap import live_pages
 
 # Long words that have overflowed before: Dutch compounds, French nouns and adjectives.
 LONG_NL = "Ervaringsdeskundigenwerking voor nabestaandenondersteuning"
@@ -49,15 +47,13 @@ def pages(live_server, live_data, monkeypatch):
     make_group(topics=["anxiety"], languages=["fr", "en"])
     make_network()
     make_article(audiences=["caregivers"], topics=["grief"], references=2)
-    with urllib.request.urlopen(f"{live_server.url}/sitemap.xml") as response:  # noqa: S310
-        urls = sitemap_urls(response.read().decode())
     extra = [
         "/nl/groepen/?audience=caregivers&page=2",
         "/fr/groupes/?audience=caregivers&topic=grief&language=fr&postcode=1000",
         "/en/groups/?page=2",
         "/fr/groupes/?q=introuvable",
     ]
-    return urls + [live_server.url + path for path in extra]
+    return live_pages(live_server, *extra)
 
 
 def too_wide(page, urls, width, style=None):
