@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from healing_together.cache import content_version
 from healing_together.filtering import CachedOptions, TolerantFilterSet, checkboxes
-from healing_together.i18n import endonym
+from healing_together.i18n import language_label
 
 from .models import Group, Municipality
 from .postcodes import parse_postcode
@@ -200,8 +200,8 @@ class GroupFilterSet(TolerantFilterSet):
     def facets(self):
         """The filter form's checkbox groups, each option with its count (empty ones hidden).
 
-        A language's option also has its own name (`endonym`, with `lang` and `dir`) when
-        that differs from its name in the page's language.
+        `display` is what the label shows: a language's option adds its own name (with `lang`
+        and `dir`) when that differs from its name in the page's language.
         """
         counts = self.cached_option_counts()
         groups = []
@@ -216,7 +216,9 @@ class GroupFilterSet(TolerantFilterSet):
                     "count": counts[name].get(value, 0),
                     "checked": value in chosen,
                     "id": f"f-{name}-{value}",
-                    **(endonym(value, natives.get(value), label) if natives else {}),
+                    "display": language_label(value, natives.get(value), label)
+                    if natives
+                    else label,
                 }
                 for value, label in field.choices
                 if counts[name].get(value, 0) or value in chosen
@@ -227,14 +229,11 @@ class GroupFilterSet(TolerantFilterSet):
 
     def removal_links(self, query):
         """[{label, query without that filter}] so an empty result can suggest what to drop."""
-        links = []
-        for name in ("q", "postcode", *self.FACETS, "open"):
-            if query.get(name):
-                rest = query.copy()
-                rest.pop(name)
-                rest.pop("page", None)
-                links.append({"label": self.form.fields[name].label, "query": rest.urlencode()})
-        return links
+        return [
+            {"label": self.form.fields[name].label, "query": query_without(query, name)}
+            for name in ("q", "postcode", *self.FACETS, "open")
+            if query.get(name)
+        ]
 
     def chips(self):
         """[{label, query}] for each active filter value: the query without just that value.
@@ -243,19 +242,12 @@ class GroupFilterSet(TolerantFilterSet):
         an unknown value shows no chip; a checkbox filter with several values gives a chip per
         value. `page` is dropped from every link: removing a filter starts again at page 1.
         """
-        self.form.is_valid()
         cleaned = self.form.cleaned_data
         query = self.data
         chips = []
 
         def without(name, value=None):
-            rest = query.copy()
-            rest.pop("page", None)
-            if value is None:
-                rest.pop(name, None)
-            else:
-                rest.setlist(name, [v for v in rest.getlist(name) if v != value])
-            return rest.urlencode()
+            return query_without(query, name, value)
 
         for name in ("q", "postcode"):
             text = (query.get(name) or "").strip()
@@ -270,3 +262,14 @@ class GroupFilterSet(TolerantFilterSet):
         if cleaned.get("open"):
             chips.append({"label": self.form.fields["open"].label, "query": without("open")})
         return chips
+
+
+def query_without(query, name, value=None):
+    """The query string without `name` (or only its `value`), and back on page 1."""
+    rest = query.copy()
+    rest.pop("page", None)
+    if value is None:
+        rest.pop(name, None)
+    else:
+        rest.setlist(name, [v for v in rest.getlist(name) if v != value])
+    return rest.urlencode()

@@ -65,6 +65,7 @@ class TolerantFilterSet(django_filters.FilterSet):
         if not self.form.is_valid():
             self.data = self._without_unknown_values(self.data)
             del self._form  # built again from the values that were kept
+            self.form.is_valid()  # and cleaned here, so `form.cleaned_data` is always there
 
     def _without_unknown_values(self, data):
         data = data.copy()
@@ -128,28 +129,29 @@ class CachedOptions:
 
     def __call__(self):
         language = translation.get_language()
-        key = f"filtering:options:{self.model_label}:{language}:{self.version.get()}"
-        options = cache.get(key)
-        if options is None:
-            from django.apps import apps
-
-            model = apps.get_model(self.model_label)
-            options = [(getattr(row, self.code_field), str(row)) for row in model.objects.all()]
-            cache.set(key, options, 24 * 60 * 60)
-        return options
+        return self._cached(
+            f"options:{language}",
+            lambda rows: [(getattr(row, self.code_field), str(row)) for row in rows.all()],
+        )
 
     def details(self):
         if self.detail is None:
             return {}
-        key = f"filtering:details:{self.model_label}:{self.detail}:{self.version.get()}"
-        details = cache.get(key)
-        if details is None:
+        return self._cached(
+            f"details:{self.detail}",
+            lambda rows: {
+                getattr(row, self.code_field): getattr(row, self.detail)
+                for row in rows.only(self.code_field, self.detail)
+            },
+        )
+
+    def _cached(self, what, build):
+        """build(the model's rows), kept in the cache until a row changes."""
+        key = f"filtering:{self.model_label}:{what}:{self.version.get()}"
+        value = cache.get(key)
+        if value is None:
             from django.apps import apps
 
-            model = apps.get_model(self.model_label)
-            details = {
-                getattr(row, self.code_field): getattr(row, self.detail)
-                for row in model.objects.only(self.code_field, self.detail)
-            }
-            cache.set(key, details, 24 * 60 * 60)
-        return details
+            value = build(apps.get_model(self.model_label).objects)
+            cache.set(key, value, 24 * 60 * 60)
+        return value

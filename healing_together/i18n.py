@@ -138,3 +138,16 @@ def endonym(code, native_name, name):
     if not native_name or native_name.casefold() == str(name).strip().casefold():
         return {}
     return {"endonym": native_name, "lang": code, "dir": text_direction(code)}
+
+
+def language_label(code, native_name, name):
+    """`name`, after the language's own name when that differs, marked with its lang and dir:
+    '<span lang="ar" dir="rtl">العربية</span> — Arabic'. The filter and the cards use it."""
+    from django.utils.html import format_html
+
+    own = endonym(code, native_name, name)
+    if not own:
+        return name
+    return format_html(
+        '<span lang="{}" dir="{}">{}</span> — {}', own["lang"], own["dir"], own["endonym"], name
+    )

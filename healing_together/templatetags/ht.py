@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from django.utils import translation
 from django.utils.html import format_html
 
-from healing_together.i18n import alternate_paths, endonym, first_translation
+from healing_together.i18n import alternate_paths, first_translation, language_label
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -86,13 +86,4 @@ def lang_attr(obj, field):
 def spoken_language(language):
     """A SpokenLanguage's name in the page's language, after its own name when that differs:
     "<span lang="ar" dir="rtl">العربية</span> — Arabic"; "Nederlands" on a Dutch page."""
-    own = endonym(language.code, language.native_name, language.name)
-    if not own:
-        return language.name
-    return format_html(
-        '<span lang="{}" dir="{}">{}</span> — {}',
-        own["lang"],
-        own["dir"],
-        own["endonym"],
-        language.name,
-    )
+    return language_label(language.code, language.native_name, language.name)
