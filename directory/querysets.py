@@ -127,11 +127,11 @@ class GroupQuerySet(models.QuerySet):
     def near(self, municipalities, within_km=None):
         """Groups for a visitor in these municipalities (a postcode's), nearest first.
 
-        Each group gets `distance2`, its squared distance in km from the municipalities'
-        centre (None for a group that only meets online), and `proximity`. Kept: groups that
-        meet in person (or hybrid) within `within_km` (anywhere when None), and groups that
-        meet online and serve the municipalities' region (or name no region: all of Belgium).
-        A group is placed at its own coordinates when an editor set them, else at its
+        Each group gets `proximity` and `distance2`: its squared distance in km from the
+        municipalities' centre when it is listed for meeting in person, else None. Kept:
+        groups that meet in person (or hybrid) within `within_km` (anywhere when None), and
+        groups that meet online and serve the municipalities' region (or name no region: all of
+        Belgium). A group is placed at its own coordinates when an editor set them, else at its
         municipality's (GeoNames, fixtures/reference/municipality-positions.json).
 
         Distances are equirectangular: exact enough within Belgium, and they need only + − ×,
@@ -144,24 +144,30 @@ class GroupQuerySet(models.QuerySet):
         online = self._online() & (~Exists(areas) | Exists(areas.filter(region__in=regions)))
         origin = centre([m.position for m in municipalities if m.position])
         if origin is None:  # positions not loaded: in-person groups of the region, unmeasured
-            distance2 = Value(None, output_field=FloatField())
+            measured = Value(None, output_field=FloatField())
             in_person = ~self._only_online() & Q(municipality__region__in=regions)
         else:
-            distance2 = self._distance2(origin)
-            in_person = ~self._only_online() & Q(distance2__isnull=False)
+            measured = self._distance2(origin)
+            in_person = ~self._only_online() & Q(measured2__isnull=False)
             if within_km is not None:
-                in_person &= Q(distance2__lte=float(within_km) ** 2)
+                in_person &= Q(measured2__lte=float(within_km) ** 2)
         # Correlated EXISTS instead of joins through the areas table: one row per group, so
         # PostgreSQL and SQLite keep a simple plan whatever the size of the catalogue.
         return (
-            self.annotate(distance2=distance2)
+            self.alias(measured2=measured)
             .filter(in_person | online)
             .annotate(
                 proximity=Case(
                     When(in_person, then=Value(self.IN_PERSON_NEAR)),
                     default=Value(self.ONLINE_HERE),
                     output_field=IntegerField(),
-                )
+                ),
+                # A hybrid group beyond `within_km`, listed for its online meetings: unmeasured.
+                distance2=Case(
+                    When(in_person, then=F("measured2")),
+                    default=Value(None),
+                    output_field=FloatField(),
+                ),
             )
         )
 

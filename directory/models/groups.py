@@ -280,9 +280,9 @@ class Group(models.Model):
     @property
     def distance_km(self):
         """How far it meets from the visitor's postcode, in km: None when not measured (no
-        postcode, online only) or listed for its online meetings (`GroupQuerySet.near`)."""
+        postcode, online only, or listed for its online meetings: `GroupQuerySet.near`)."""
         distance2 = getattr(self, "distance2", None)
-        if distance2 is None or getattr(self, "proximity", None) != GroupQuerySet.IN_PERSON_NEAR:
+        if distance2 is None:
             return None
         return math.sqrt(distance2)
 
