@@ -157,7 +157,7 @@ def test_each_card_says_how_far_and_the_heading_names_the_nearest(client):
     assert "1 group found" in html
     assert "the nearest ≈ 12 km from Hasselt" in html
     fr = client.get("/fr/groupes/", {"postcode": "3500"}).content.decode()
-    assert "le plus proche à ≈ 12 km de Hasselt" in fr
+    assert "le plus proche à ≈ 12 km, depuis Hasselt" in fr  # no elision to get wrong (d’Arlon)
 
 
 def test_no_distance_without_a_postcode(client):
