@@ -5,9 +5,11 @@ A value the site does not know is dropped (and the visitor told) instead of fail
 see `healing_together.filtering.TolerantFilterSet`.
 
 The walk of one parameter, `postcode`: `PostcodeField.clean` turns "3500" into the
-municipalities it covers (one query); `PostcodeFilter.filter` hands them to
-`GroupQuerySet.serving`, which keeps the groups near them with a `proximity` rank; and
-`GroupFilterSet.filter_queryset` sorts by that rank when the visitor asked for nothing else.
+municipalities it covers (one query), with their positions; `PostcodeFilter.filter` hands them,
+and the distance chosen with `within`, to `GroupQuerySet.near`, which keeps the groups meeting
+in person within that distance, and those online that serve the area, each with its
+`distance2`; and `GroupFilterSet.filter_queryset` sorts nearest first (online groups after)
+when the visitor asked for "nearest" or for nothing else.
 """
 
 import hashlib
@@ -18,6 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from healing_together.cache import content_version
@@ -53,12 +56,18 @@ class PostcodeField(forms.CharField):
 
 
 class PostcodeFilter(django_filters.Filter):
-    """Groups near the postcode's municipalities, each with its `proximity` rank."""
+    """Groups near the postcode's municipalities, within the distance chosen (`within`)."""
 
     field_class = PostcodeField
 
     def filter(self, qs, value):
-        return qs.serving(value) if value else qs
+        if not value:
+            return qs
+        within = self.parent.form.cleaned_data.get("within")
+        return qs.near(value, within_km=int(within) if within else None)
+
+
+DISTANCES = [(str(km), format_lazy(_("Within {km} km"), km=km)) for km in (10, 25, 50)]
 
 
 class GroupFilterSet(TolerantFilterSet):
@@ -80,6 +89,12 @@ class GroupFilterSet(TolerantFilterSet):
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "maxlength": 4, "autocomplete": "postal-code"}
         ),
+    )
+    within = django_filters.ChoiceFilter(
+        label=_("Distance from your postcode"),
+        choices=DISTANCES,
+        method="filter_within",
+        empty_label=_("Any distance"),
     )
     kind = checkboxes(_("Kind of group"), Group.Kind.choices)
     region = checkboxes(
@@ -138,6 +153,9 @@ class GroupFilterSet(TolerantFilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset  # the order is set in filter_queryset, once every filter is known
 
+    def filter_within(self, queryset, name, value):
+        return queryset  # a distance from the postcode: PostcodeFilter measures it
+
     @property
     def municipalities(self):
         """The municipalities of the postcode asked for ([] when none, or not a known one)."""
@@ -152,8 +170,8 @@ class GroupFilterSet(TolerantFilterSet):
             return [F("next_session_on").asc(nulls_last=True), "pk"]
         if choice == "newest":
             return ["-created_at", "pk"]
-        if self.municipalities:
-            return ["proximity", "-last_verified", "pk"]
+        if self.municipalities:  # "nearest", or relevance with a postcode
+            return ["proximity", F("distance2").asc(nulls_last=True), "-last_verified", "pk"]
         # Relevance without a place: groups open to newcomers first, freshest listings next.
         return ["status", "-last_verified", "pk"]
 
@@ -231,7 +249,7 @@ class GroupFilterSet(TolerantFilterSet):
         """[{label, query without that filter}] so an empty result can suggest what to drop."""
         return [
             {"label": self.form.fields[name].label, "query": query_without(query, name)}
-            for name in ("q", "postcode", *self.FACETS, "open")
+            for name in ("q", "postcode", "within", *self.FACETS, "open")
             if query.get(name)
         ]
 
@@ -254,6 +272,10 @@ class GroupFilterSet(TolerantFilterSet):
             if text and cleaned.get(name):
                 label = f"{self.form.fields[name].label}: {text}"
                 chips.append({"label": label, "query": without(name)})
+        within = cleaned.get("within")
+        if within and cleaned.get("postcode"):
+            label = dict(DISTANCES)[within]
+            chips.append({"label": label, "query": without("within")})
         for name in self.FACETS:
             labels = dict(self.form.fields[name].choices)
             for value in cleaned.get(name) or []:

@@ -4,14 +4,45 @@ The QuerySets reach the models they join through `self.model` and its fields, ne
 importing `directory.models` (which imports this module).
 """
 
+import math
+
 from django.db import models
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 
 from healing_together.i18n import in_any_language
 from healing_together.text import fold
 
 from .freshness import hidden_before, stale_before
 from .postcodes import parse_postcode
+
+# An equirectangular projection's scale: km per degree of latitude, and of longitude at the
+# equator (times the cosine of the latitude). Within Belgium it is off by well under 1%.
+KM_PER_DEGREE_LATITUDE = 110.57
+KM_PER_DEGREE_LONGITUDE = 111.32
+
+
+def centre(positions):
+    """The mean (latitude, longitude) of some positions, or None when there are none."""
+    if not positions:
+        return None
+    return (
+        sum(lat for lat, _lng in positions) / len(positions),
+        sum(lng for _lat, lng in positions) / len(positions),
+    )
 
 
 def related_model(model, field_name):
@@ -86,29 +117,89 @@ class GroupQuerySet(models.QuerySet):
             .order_by("-match", F("next_session_on").asc(nulls_last=True), "pk")
         )
 
-    def serving(self, municipalities):
-        """Groups near these municipalities, with a `proximity` rank for each.
+    # --- distance from a visitor's postcode ---
 
-        0: in the municipality; 1: elsewhere in its province; 2: elsewhere in its region;
-        3: online and serving that region (or all of Belgium). Groups further away are left out.
+    # `proximity` of a group near a postcode (the card reads it): it meets in person within
+    # reach, with its `distance2`; or it is listed because it meets online and serves the area.
+    IN_PERSON_NEAR = 0
+    ONLINE_HERE = 3
+
+    def near(self, municipalities, within_km=None):
+        """Groups for a visitor in these municipalities (a postcode's), nearest first.
+
+        Each group gets `proximity` and `distance2`: its squared distance in km from the
+        municipalities' centre when it is listed for meeting in person, else None. Kept:
+        groups that meet in person (or hybrid) within `within_km` (anywhere when None), and
+        groups that meet online and serve the municipalities' region (or name no region: all of
+        Belgium). A group is placed at its own coordinates when an editor set them, else at its
+        municipality's (GeoNames, fixtures/reference/municipality-positions.json).
+
+        Distances are equirectangular: exact enough within Belgium, and they need only + − ×,
+        so SQLite and PostgreSQL give the same answer (no SQRT: squared distances order and
+        compare alike; `Group.distance_km` takes the root in Python).
         """
         municipalities = list(municipalities)
-        codes = [m.pk for m in municipalities]
-        provinces = {m.province_id for m in municipalities if m.province_id}
         regions = {m.region_id for m in municipalities}
         areas = self.model.serves_regions.through.objects.filter(group=OuterRef("pk"))
         online = self._online() & (~Exists(areas) | Exists(areas.filter(region__in=regions)))
+        origin = centre([m.position for m in municipalities if m.position])
+        if origin is None:  # positions not loaded: in-person groups of the region, unmeasured
+            measured = Value(None, output_field=FloatField())
+            in_person = ~self._only_online() & Q(municipality__region__in=regions)
+        else:
+            measured = self._distance2(origin)
+            in_person = ~self._only_online() & Q(measured2__isnull=False)
+            if within_km is not None:
+                in_person &= Q(measured2__lte=float(within_km) ** 2)
         # Correlated EXISTS instead of joins through the areas table: one row per group, so
         # PostgreSQL and SQLite keep a simple plan whatever the size of the catalogue.
-        return self.filter(Q(municipality__region__in=regions) | online).annotate(
-            proximity=Case(
-                When(municipality__in=codes, then=Value(0)),
-                When(municipality__province__in=provinces, then=Value(1)),
-                When(municipality__region__in=regions, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
+        return (
+            self.alias(measured2=measured)
+            .filter(in_person | online)
+            .annotate(
+                proximity=Case(
+                    When(in_person, then=Value(self.IN_PERSON_NEAR)),
+                    default=Value(self.ONLINE_HERE),
+                    output_field=IntegerField(),
+                ),
+                # A hybrid group beyond `within_km`, listed for its online meetings: unmeasured.
+                distance2=Case(
+                    When(in_person, then=F("measured2")),
+                    default=Value(None),
+                    output_field=FloatField(),
+                ),
             )
         )
+
+    def _distance2(self, origin):
+        """The squared distance in km from `origin` (lat, lng): None for online-only groups."""
+        lat0, lng0 = origin
+        own = Q(latitude__isnull=False, longitude__isnull=False)
+        lat = Case(
+            When(own, then=Cast("latitude", FloatField())),
+            default=F("municipality__latitude"),
+            output_field=FloatField(),
+        )
+        lng = Case(
+            When(own, then=Cast("longitude", FloatField())),
+            default=F("municipality__longitude"),
+            output_field=FloatField(),
+        )
+        dy = (lat - Value(lat0)) * Value(KM_PER_DEGREE_LATITUDE)
+        dx = (lng - Value(lng0)) * Value(KM_PER_DEGREE_LONGITUDE * math.cos(math.radians(lat0)))
+        return Case(
+            When(self._only_online(), then=Value(None)),
+            default=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField()),
+            output_field=FloatField(),
+        )
+
+    def nearest_km(self):
+        """How far the nearest group meeting in person is, in km (None: none, or unmeasured).
+
+        One query; call it on a list `near()` made.
+        """
+        nearest = self.filter(proximity=self.IN_PERSON_NEAR).aggregate(d2=Min("distance2"))["d2"]
+        return None if nearest is None else math.sqrt(nearest)
 
     def in_region(self, slug):
         """Groups that meet in the region, or serve it online (named among their areas)."""
@@ -121,6 +212,9 @@ class GroupQuerySet(models.QuerySet):
         """The condition "meets online, or online and in person"."""
         attendance = self.model.Attendance
         return Q(attendance__in=[attendance.ONLINE, attendance.HYBRID])
+
+    def _only_online(self):
+        return Q(attendance=self.model.Attendance.ONLINE)
 
     # --- Freshness and completeness, for the editors (admin list filters and home page) ---
 

@@ -45,7 +45,10 @@ class GroupListView(TolerantFilterView):
             total=context["paginator"].count,
             active_filters=filterset.removal_links(self.request.GET),
             chips=filterset.chips(),
+            within=filterset.form.cleaned_data.get("within"),
         )
+        if filterset.municipalities:
+            context["nearest_km"] = self.object_list.nearest_km()
         if context["total"] == 0 and filterset.municipalities:
             context["networks"] = Network.objects.covering(filterset.municipalities)
         return context

@@ -6,6 +6,7 @@ import itertools
 from django.utils import timezone
 
 from directory.management.commands.load_reference import Command as ReferenceLoader
+from directory.management.commands.load_reference import municipality_positions
 from directory.models import (
     Audience,
     Group,
@@ -24,7 +25,8 @@ _counter = itertools.count(1)
 
 
 def make_geography():
-    """A small, real slice of Belgium: Brussels (1050 spans two municipalities) and Antwerp."""
+    """A small, real slice of Belgium: Brussels (1050 spans two municipalities) and Antwerp,
+    each municipality at its real position (fixtures/reference/municipality-positions.json)."""
     brussels = Region.objects.create(
         code="04000",
         slug="brussels",
@@ -63,8 +65,10 @@ def make_geography():
         ("11002", "Antwerpen", "Anvers", "Antwerp", antwerp_province, flanders, ["2000"]),
         ("11005", "Boom", "Boom", "Boom", antwerp_province, flanders, ["2850"]),
     ]
+    positions = municipality_positions()
     for code, nl, fr, en, province, region, postcodes in places:
         municipality = Municipality.objects.create(
+            **positions[code],
             code=code,
             name_nl=nl,
             name_fr=fr,

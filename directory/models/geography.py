@@ -53,6 +53,11 @@ class Municipality(SourcedModel):
         Province, on_delete=models.PROTECT, null=True, blank=True, related_name="municipalities"
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    # A place in the municipality, from GeoNames (fixtures/reference/municipality-positions.*):
+    # where distances to a visitor's postcode are measured from. Plain floats keep the
+    # distance arithmetic the same on SQLite and PostgreSQL.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -63,6 +68,13 @@ class Municipality(SourcedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def position(self):
+        """(latitude, longitude), or None when the municipality has none."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
 
     def all_names(self):
         return [getattr(self, f"name_{code}") or "" for code, _n in settings.LANGUAGES]

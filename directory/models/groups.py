@@ -1,6 +1,7 @@
 """Organisations and the groups they run (HSDS's organization and service)."""
 
 import datetime
+import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -275,6 +276,15 @@ class Group(models.Model):
     @property
     def in_person(self):
         return self.attendance in {self.Attendance.IN_PERSON, self.Attendance.HYBRID}
+
+    @property
+    def distance_km(self):
+        """How far it meets from the visitor's postcode, in km: None when not measured (no
+        postcode, online only, or listed for its online meetings: `GroupQuerySet.near`)."""
+        distance2 = getattr(self, "distance2", None)
+        if distance2 is None:
+            return None
+        return math.sqrt(distance2)
 
     def clean(self):
         errors = {}

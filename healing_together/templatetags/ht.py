@@ -4,7 +4,9 @@ from django import template
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 
 from healing_together.i18n import alternate_paths, first_translation, language_label
 
@@ -87,3 +89,14 @@ def spoken_language(language):
     """A SpokenLanguage's name in the page's language, after its own name when that differs:
     "<span lang="ar" dir="rtl">العربية</span> — Arabic"; "Nederlands" on a Dutch page."""
     return language_label(language.code, language.native_name, language.name)
+
+
+@register.filter
+def distance(km):
+    """A distance in km for a visitor, rounded as its precision allows: "≈ 12 km", "< 1 km"."""
+    if km is None or km == "":
+        return ""
+    if km < 1:
+        return gettext("< 1 km")
+    whole = round(km)
+    return ngettext("≈ %(km)s km", "≈ %(km)s km", whole) % {"km": number_format(whole)}

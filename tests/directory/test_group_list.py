@@ -72,23 +72,26 @@ def test_province_filter_uses_refnis_codes(client, reference):
     assert result_names(client.get(URL, {"province": "10000"})) == [antwerp.name]
 
 
-def test_postcode_lists_nearby_first_then_online_labelled(client, reference):
+def test_postcode_lists_nearest_first_then_online_labelled(client, reference):
+    """Nearest first by measured distance (Antwerp, 42 km, is now listed: no distance was
+    chosen), then online groups serving the area; the heading names the nearest distance."""
     online = make_group(name_en="Online circle", attendance="online")
     ixelles = make_group(
         name_en="Ixelles group",
         municipality=Municipality.objects.get(code="21009"),
         postal_code="1050",
     )
-    make_group(
+    antwerp = make_group(
         name_en="Antwerp group",
         municipality=Municipality.objects.get(code="11002"),
         postal_code="2000",
     )
     response = client.get(URL, {"postcode": "1050"})
-    assert result_names(response) == [ixelles.name, online.name]
+    assert result_names(response) == [ixelles.name, antwerp.name, online.name]
     html = response.content.decode()
     assert "serves your area" in html
-    assert "near City of Brussels, Ixelles" in html
+    assert "the nearest ≈ 1 km from City of Brussels, Ixelles" in html
+    assert "≈ 42 km" in html  # from the centre of the postcode's two municipalities
 
 
 def test_text_search_in_french_finds_accented_words(client, reference):
@@ -244,6 +247,7 @@ KEYS = [
     "cost",
     "facilitation",
     "open",
+    "within",
     "sort",
     "page",
     "modified_after",

@@ -52,20 +52,37 @@ def test_published_hides_drafts_ended_and_stale_listings(reference, settings):
     assert list(Group.objects.published()) == [visible]
 
 
-def test_serving_ranks_municipality_province_region_then_online(reference):
+def test_near_orders_by_distance_then_online_groups_serving_the_region(reference):
+    """Was a rank (municipality, province, region, online); now measured: nearest first, then
+    the groups that meet online and serve the region. In-person groups of another region are
+    kept when no distance is chosen (Brussels is 41 km from Antwerp), left out beyond it."""
     antwerp = Municipality.objects.get(code="11002")
     here = make_group(municipality=antwerp, postal_code="2000")
-    province = make_group(municipality=Municipality.objects.get(code="11005"), postal_code="2850")
+    boom = make_group(municipality=Municipality.objects.get(code="11005"), postal_code="2850")
     online = make_group(attendance=Group.Attendance.ONLINE)
     online_flanders = make_group(attendance=Group.Attendance.ONLINE, serves_regions=["flanders"])
     make_group(attendance=Group.Attendance.ONLINE, serves_regions=["wallonia"])
-    make_group()  # in Brussels: another region
-    ranked = Group.objects.serving([antwerp]).order_by("proximity", "pk")
-    assert [(g, g.proximity) for g in ranked] == [
-        (here, 0),
-        (province, 1),
-        (online, 3),
-        (online_flanders, 3),
+    brussels = make_group()
+
+    def listed(**within):
+        ranked = Group.objects.near([antwerp], **within)
+        return [
+            (g, g.proximity, g.distance_km and round(g.distance_km))
+            for g in ranked.order_by("proximity", "distance2", "pk")
+        ]
+
+    assert listed() == [
+        (here, 0, 0),
+        (boom, 0, 14),
+        (brussels, 0, 41),
+        (online, 3, None),
+        (online_flanders, 3, None),
+    ]
+    assert listed(within_km=25) == [
+        (here, 0, 0),
+        (boom, 0, 14),
+        (online, 3, None),
+        (online_flanders, 3, None),
     ]
 
 

