@@ -10,12 +10,19 @@ articles) is saved or deleted or its many-to-many relations change: an editor pu
 group or an article makes every cached page fresh again. Receivers are connected for every
 sender and filtered by app, so models added to these apps later are covered without a change
 here; other apps (the newsletter, sessions, the admin log) never bump it.
+
+Within one request a counter is read from the cache once: a page asks for the content version
+in several places (the page cache, the option counts, the result cards), and each read would
+be a round trip to Redis. Outside a request (management commands, tests calling code
+directly) every `get()` reads the cache.
 """
 
 import logging
 import time
 
+from asgiref.local import Local
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -25,13 +32,36 @@ logger = logging.getLogger(__name__)
 CONTENT_APPS = frozenset({"directory", "articles"})
 
 
+# The counters read during the current request ({key: value}); None outside a request.
+_read_this_request = Local()
+
+
+def _start_request_memo(**_signal_kwargs):
+    _read_this_request.versions = {}
+
+
+def _end_request_memo(**_signal_kwargs):
+    _read_this_request.versions = None
+
+
+request_started.connect(_start_request_memo, dispatch_uid="version-counters-start")
+request_finished.connect(_end_request_memo, dispatch_uid="version-counters-end")
+
+
+def _request_memo():
+    return getattr(_read_this_request, "versions", None)
+
+
 class VersionCounter:
-    """An integer in the cache, read by `get()` and raised by `bump()`."""
+    """An integer in the cache, read by `get()` (once per request) and raised by `bump()`."""
 
     def __init__(self, key):
         self.key = key
 
     def get(self):
+        memo = _request_memo()
+        if memo is not None and self.key in memo:
+            return memo[self.key]
         version = cache.get(self.key)
         if version is None:
             # A counter that was evicted or never set starts from the clock rather than from 1,
@@ -39,9 +69,19 @@ class VersionCounter:
             version = time.time_ns() // 1000
             if not cache.add(self.key, version, None):
                 version = cache.get(self.key, version)
+        self.remember(version)
         return version
 
+    def remember(self, version):
+        """Keep a value read from the cache by other means (a `get_many`) for this request."""
+        memo = _request_memo()
+        if memo is not None and version is not None:
+            memo[self.key] = version
+
     def bump(self, **_signal_kwargs):
+        memo = _request_memo()
+        if memo is not None:
+            memo.pop(self.key, None)
         try:
             cache.incr(self.key)
         except ValueError:  # not in the cache (evicted, or never read): start afresh

@@ -145,13 +145,25 @@ class CachedOptions:
             },
         )
 
+    # This process's copies of cached options, by cache key. The key holds the version, so a
+    # copy is never used once the options changed; a request asks for the options of several
+    # filters several times (cleaning, counts, chips), and each would otherwise be a round trip.
+    _copies = {}
+    MAX_COPIES = 200
+
     def _cached(self, what, build):
         """build(the model's rows), kept in the cache until a row changes."""
         key = f"filtering:{self.model_label}:{what}:{self.version.get()}"
+        value = self._copies.get(key)
+        if value is not None:
+            return value
         value = cache.get(key)
         if value is None:
             from django.apps import apps
 
             value = build(apps.get_model(self.model_label).objects)
             cache.set(key, value, 24 * 60 * 60)
+        if len(self._copies) >= self.MAX_COPIES:
+            self._copies.clear()  # old versions' copies: never asked for again
+        self._copies[key] = value
         return value
