@@ -2,10 +2,12 @@ import logging
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import translation
 from django.utils.html import format_html
 
+from healing_together.cache import content_version
 from healing_together.i18n import alternate_paths, first_translation, language_label
 
 register = template.Library()
@@ -52,20 +54,37 @@ def language_versions(context):
 @register.simple_tag(takes_context=True)
 def helplines(context):
     """The page language's main helplines, read once per request; 112 if the database fails."""
-    from directory.models import Helpline
-
     request = context.get("request")
     language = translation.get_language()
-    cache = getattr(request, "_helplines", {}) if request is not None else {}
-    if language not in cache:
+    memo = getattr(request, "_helplines", {}) if request is not None else {}
+    if language not in memo:
         try:
-            cache[language] = Helpline.objects.for_strip(language) or EMERGENCY_FALLBACK
+            memo[language] = strip_helplines(language) or EMERGENCY_FALLBACK
         except DatabaseError:
             logger.warning("Helplines could not be read; showing 112 only.")
-            cache[language] = EMERGENCY_FALLBACK
+            memo[language] = EMERGENCY_FALLBACK
         if request is not None:
-            request._helplines = cache
-    return cache[language]
+            request._helplines = memo
+    return memo[language]
+
+
+def strip_helplines(language):
+    """[{number, dial, name}] of the strip's lines in `language`, cached until content changes.
+
+    Every page shows them, and they change only when an editor edits a helpline (a directory
+    model: that bumps the content version).
+    """
+    from directory.models import Helpline
+
+    key = f"helplines:strip:{language}:{content_version.get()}"
+    lines = cache.get(key)
+    if lines is None:
+        lines = [
+            {"number": line.number, "dial": line.dial, "name": line.name}
+            for line in Helpline.objects.for_strip(language)
+        ]
+        cache.set(key, lines, 24 * 60 * 60)
+    return lines
 
 
 @register.inclusion_tag("includes/_helpline_strip.html", takes_context=True)
