@@ -176,13 +176,16 @@ class GroupFilterSet(TolerantFilterSet):
             name: self.filtered_without(name).count_by(field) for name, field in self.FACETS.items()
         }
 
-    def cached_option_counts(self):
-        """`option_counts`, remembered per filter choice until the content changes.
+    def cached_counts(self):
+        """`option_counts` and the number of results, remembered per filter choice until the
+        content changes: {"options": {facet: {value: n}}, "total": n}.
 
         Paging or re-sorting a filtered list then costs no count query. The key leaves out
         `page` and `sort`, and includes the day, since groups drop off the list as verification
-        expires.
+        expires. Read once per filterset.
         """
+        if getattr(self, "_counts", None) is not None:
+            return self._counts
         data = sorted(
             (key, value)
             for key, values in self.data.lists()
@@ -190,12 +193,17 @@ class GroupFilterSet(TolerantFilterSet):
             for value in values
         )
         fingerprint = hashlib.sha256(repr(data).encode()).hexdigest()
-        key = f"directory:counts:{content_version.get()}:{timezone.localdate()}:{fingerprint}"
+        key = f"directory:list-counts:{content_version.get()}:{timezone.localdate()}:{fingerprint}"
         counts = cache.get(key)
         if counts is None:
-            counts = self.option_counts()
+            counts = {"options": self.option_counts(), "total": self.qs.count()}
             cache.set(key, counts, 10 * 60)
+        self._counts = counts
         return counts
+
+    def total(self):
+        """How many groups the list has with these filters (see `cached_counts`)."""
+        return self.cached_counts()["total"]
 
     def facets(self):
         """The filter form's checkbox groups, each option with its count (empty ones hidden).
@@ -203,7 +211,7 @@ class GroupFilterSet(TolerantFilterSet):
         `display` is what the label shows: a language's option adds its own name (with `lang`
         and `dir`) when that differs from its name in the page's language.
         """
-        counts = self.cached_option_counts()
+        counts = self.cached_counts()["options"]
         groups = []
         for name in self.FACETS:
             field = self.form.fields[name]

@@ -36,6 +36,9 @@ class GroupListView(TolerantFilterView):
     def get_queryset(self):
         return Group.objects.published().for_cards()
 
+    def known_total(self):
+        return self.filterset.total()  # cached with the option counts
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset

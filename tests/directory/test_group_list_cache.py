@@ -1,6 +1,9 @@
-"""The group list's result cards, whose group-only parts are cached (directory/cards.py):
-an edit shows at once, each language has its own cards, query-dependent words are never
-cached, and a "Next:" date is dropped once that session has started."""
+"""What the group list keeps in the cache between requests, and that it is never stale.
+
+The result cards' group-only parts (directory/cards.py): an edit shows at once, each language
+has its own cards, query-dependent words are never cached, and a "Next:" date is dropped once
+that session has started. The number of results, cached with the option counts.
+"""
 
 import datetime
 import re
@@ -136,3 +139,20 @@ def test_cached_cards_read_no_terms_and_the_queries_stay_few(client, reference):
     assert not [q for q in sql if "_audiences" in q or "_languages" in q]
     assert len(warm.captured_queries) < len(cold_cards.captured_queries)
     assert again.content == first.content
+
+
+def heading(response):
+    return re.search(r'<h2 id="results-count">\s*(.*?)\s*</h2>', response.content.decode(), re.S)[1]
+
+
+def test_the_number_of_results_is_cached_and_follows_changes(client, reference):
+    make_group(audiences=["caregivers"])
+    make_group(audiences=["parents"])
+    assert heading(client.get(URL, {"audience": "caregivers"})).startswith("1 group found")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"audience": "caregivers", "page": "1"})
+    assert heading(response).startswith("1 group found")
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    make_group(audiences=["caregivers"])
+    assert heading(client.get(URL, {"audience": "caregivers"})).startswith("2 groups found")
+    assert response.context["paginator"].count == 1
