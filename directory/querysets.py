@@ -33,14 +33,15 @@ class GroupQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a result card shows, in a constant number of queries."""
-        return self.for_cards().prefetch_related(*self.card_prefetches(), "serves_regions")
-
-    def for_cards(self):
-        """A page of the group list: the place with each group; its terms and languages come
-        later with `card_prefetches()`, only for the cards not in the cache (directory.cards)."""
         return self.select_related(
             "organisation", "municipality", "municipality__province", "municipality__region"
-        )
+        ).prefetch_related(*self.card_prefetches(), "serves_regions")
+
+    def for_cards(self):
+        """A page of the group list: the municipality with each group (the card's "Where");
+        its terms and languages come later with `card_prefetches()`, only for the cards not
+        in the cache (directory.cards)."""
+        return self.select_related("municipality")
 
     def card_prefetches(self):
         """What a card's cached parts read besides the group: terms and languages, in order."""
