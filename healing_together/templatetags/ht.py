@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 
 from healing_together.cache import content_version
 from healing_together.i18n import alternate_paths, first_translation, language_label
@@ -106,3 +107,32 @@ def spoken_language(language):
     """A SpokenLanguage's name in the page's language, after its own name when that differs:
     "<span lang="ar" dir="rtl">العربية</span> — Arabic"; "Nederlands" on a Dutch page."""
     return language_label(language.code, language.native_name, language.name)
+
+
+@register.simple_tag
+def checkbox_fieldsets(facets):
+    """A filter form's checkbox groups, from [{name, label, options: [{value, id, checked,
+    display, count}]}] (GroupFilterSet.facets): a fieldset and legend per group, a labelled
+    checkbox per option with its count.
+
+    Built here in one pass rather than with template tags per option: a list page has some
+    seventy options, and rendering each through the template engine was a tenth of the page.
+    """
+    html = []
+    for facet in facets:
+        name = escape(facet["name"])
+        legend = conditional_escape(facet["label"])
+        html.append(f'<fieldset class="facet">\n        <legend>{legend}</legend>')
+        for option in facet["options"]:
+            option_id = escape(option["id"])
+            checked = " checked" if option["checked"] else ""
+            html.append(
+                '        <div class="checkbox">\n'
+                f'          <input type="checkbox" name="{name}" value="{escape(option["value"])}"'
+                f' id="{option_id}"{checked}>\n'
+                f'          <label for="{option_id}">{conditional_escape(option["display"])}'
+                f' <span class="count">({escape(option["count"])})</span></label>\n'
+                "        </div>"
+            )
+        html.append("      </fieldset>")
+    return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped

@@ -156,3 +156,20 @@ def test_the_number_of_results_is_cached_and_follows_changes(client, reference):
     make_group(audiences=["caregivers"])
     assert heading(client.get(URL, {"audience": "caregivers"})).startswith("2 groups found")
     assert response.context["paginator"].count == 1
+
+
+def test_the_filter_checkboxes_keep_their_labels_and_escape_names(client, reference):
+    audience = Audience.objects.get(slug="caregivers")
+    audience.name_en = 'Carers <b>&</b> "friends"'
+    audience.save()
+    make_group(audiences=["caregivers"])
+    html = client.get(URL, {"audience": "caregivers"}).content.decode()
+    assert (
+        '<input type="checkbox" name="audience" value="caregivers" id="f-audience-caregivers"'
+        " checked>"
+    ) in html
+    assert (
+        '<label for="f-audience-caregivers">Carers &lt;b&gt;&amp;&lt;/b&gt; &quot;friends&quot;'
+        ' <span class="count">(1)</span></label>'
+    ) in html
+    assert "<legend>For whom</legend>" in html
