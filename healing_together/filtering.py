@@ -67,6 +67,19 @@ class TolerantFilterSet(django_filters.FilterSet):
             del self._form  # built again from the values that were kept
             self.form.is_valid()  # and cleaned here, so `form.cleaned_data` is always there
 
+    def get_form_class(self):
+        """django-filter's form class, built once per FilterSet class instead of per request.
+
+        The fields come from the class's filters (labels and choices are lazy, so one class
+        serves every language) and each form deep-copies them, so requests share no state.
+        """
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            cls._form_class = form_class
+        return form_class
+
     def _without_unknown_values(self, data):
         data = data.copy()
         for name, field in self.form.fields.items():
