@@ -11,9 +11,11 @@ on every request.
 "Next: Tuesday 3 December at 19:00" is computed from the current time, so a part showing it
 is kept only until that session starts; after that the card is rendered again.
 
-`GroupCards.load(groups)` reads every card of a page in one round trip and fetches what the
-missing ones need (their terms and languages) in one query per relation, whatever the page
-size; `save()`, after the page is rendered, stores the parts rendered for them.
+`GroupCards.load(groups, source, prefetches)` reads every card of a page in one round trip;
+for the cards not found it reads the rest of their groups from `source` (the page was read
+with only what the uncached "Where" line needs) and their terms and languages, one query
+each whatever the page size; `save()`, after the page is rendered, stores the parts rendered
+for them.
 """
 
 import functools
@@ -40,6 +42,23 @@ def template_version():
     return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
+def complete(groups, source):
+    """Fill in the fields `groups` were read without, from `source`, in one query.
+
+    The values go straight into each instance's __dict__, where Django looks for a loaded
+    field (a deferred one is read on first access, one query per group and field). A group
+    deleted in between keeps its few fields; its card's parts are then rendered from them.
+    """
+    whole = source.in_bulk([group.pk for group in groups])
+    for group in groups:
+        other = whole.get(group.pk)
+        if other is None:
+            continue
+        for attname in group.get_deferred_fields():
+            if attname in other.__dict__:
+                group.__dict__[attname] = other.__dict__[attname]
+
+
 class GroupCards:
     """The cached parts of the cards of one page of groups, in the current language."""
 
@@ -53,8 +72,9 @@ class GroupCards:
         self.fresh = {}  # {group pk: entry} rendered in this request, to store
 
     @classmethod
-    def load(cls, groups, prefetches=()):
-        """The parts found for `groups`; the others get `prefetches` (what their parts read)."""
+    def load(cls, groups, source=None, prefetches=()):
+        """The parts found for `groups`. The others are completed from `source` (a queryset
+        of whole groups) when they were read with only some fields, and get `prefetches`."""
         cards = cls(translation.get_language(), content_version.get(), timezone.now())
         keys = {group.pk: cards.key(group.pk) for group in groups}
         found = cache.get_many(list(keys.values())) if keys else {}
@@ -65,12 +85,14 @@ class GroupCards:
                 cards.parts[group.pk] = entry["parts"]
             else:
                 missing.append(group)
-                # A part showing the next session is true until that session starts.
-                until = group.next_session(cards.now)
-                cards.fresh[group.pk] = {"parts": {}, "until": until}
-                cards.parts[group.pk] = cards.fresh[group.pk]["parts"]
+        if missing and source is not None:
+            complete(missing, source)
         if missing and prefetches:
             prefetch_related_objects(missing, *prefetches)
+        for group in missing:
+            # A part showing the next session is true until that session starts.
+            cards.fresh[group.pk] = {"parts": {}, "until": group.next_session(cards.now)}
+            cards.parts[group.pk] = cards.fresh[group.pk]["parts"]
         return cards
 
     def key(self, pk):

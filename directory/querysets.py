@@ -38,10 +38,11 @@ class GroupQuerySet(models.QuerySet):
         ).prefetch_related(*self.card_prefetches(), "serves_regions")
 
     def for_cards(self):
-        """A page of the group list: the municipality with each group (the card's "Where");
-        its terms and languages come later with `card_prefetches()`, only for the cards not
-        in the cache (directory.cards)."""
-        return self.select_related("municipality")
+        """A page of the group list, with only what each card shows outside its cached parts:
+        the "Where" line (attendance, municipality). The rest of a group, its terms and its
+        languages are read afterwards for the cards not in the cache (directory.cards), with
+        `select_related("municipality")` and `card_prefetches()`."""
+        return self.select_related("municipality").only("attendance", "municipality")
 
     def card_prefetches(self):
         """What a card's cached parts read besides the group: terms and languages, in order."""

@@ -44,7 +44,9 @@ class GroupListView(TolerantFilterView):
         filterset = self.filterset
         # The page's groups, read here once; the cards' cached parts in one round trip.
         self.cards = GroupCards.load(
-            list(context["page_obj"].object_list), Group.objects.card_prefetches()
+            list(context["page_obj"].object_list),
+            Group.objects.select_related("municipality"),
+            Group.objects.card_prefetches(),
         )
         context[GroupCards.context_name] = self.cards
         context.update(
