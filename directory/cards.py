@@ -21,13 +21,12 @@ for them.
 import functools
 import hashlib
 
-from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from healing_together.cache import content_version
+from healing_together.cache import content_version, versioned_copies
 
 CARD_TEMPLATE = "directory/_group_card.html"
 # Long enough for a busy list to be served from the cache; short enough that a deploy that
@@ -77,7 +76,7 @@ class GroupCards:
         of whole groups) when they were read with only some fields, and get `prefetches`."""
         cards = cls(translation.get_language(), content_version.get(), timezone.now())
         keys = {group.pk: cards.key(group.pk) for group in groups}
-        found = cache.get_many(list(keys.values())) if keys else {}
+        found = versioned_copies.get_many(list(keys.values())) if keys else {}
         missing = []
         for group in groups:
             entry = found.get(keys[group.pk])
@@ -107,8 +106,8 @@ class GroupCards:
         return None if html is None else mark_safe(html)  # noqa: S308 - rendered by us
 
     def keep(self, group, name, html):
-        if group.pk in self.parts:
-            self.parts[group.pk][name] = str(html)
+        if group.pk in self.fresh:  # entries found in the cache are shared: never changed
+            self.fresh[group.pk]["parts"][name] = str(html)
 
     def save(self, *_response):
         """Store the parts rendered in this request (a post-render callback of the response)."""
@@ -118,5 +117,5 @@ class GroupCards:
             if entry["parts"] and (entry["until"] is None or self.now < entry["until"])
         }
         if entries:
-            cache.set_many(entries, CARD_SECONDS)
+            versioned_copies.set_many(entries, CARD_SECONDS)
         self.fresh = {}

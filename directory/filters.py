@@ -14,13 +14,12 @@ import hashlib
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from healing_together.cache import content_version
+from healing_together.cache import content_version, versioned_copies
 from healing_together.filtering import CachedOptions, TolerantFilterSet, checkboxes
 from healing_together.i18n import language_label
 
@@ -194,10 +193,10 @@ class GroupFilterSet(TolerantFilterSet):
         )
         fingerprint = hashlib.sha256(repr(data).encode()).hexdigest()
         key = f"directory:list-counts:{content_version.get()}:{timezone.localdate()}:{fingerprint}"
-        counts = cache.get(key)
+        counts = versioned_copies.get(key)
         if counts is None:
             counts = {"options": self.option_counts(), "total": self.qs.count()}
-            cache.set(key, counts, 10 * 60)
+            versioned_copies.set(key, counts, 10 * 60)
         self._counts = counts
         return counts
 

@@ -18,7 +18,9 @@ directly) every `get()` reads the cache.
 """
 
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from asgiref.local import Local
 from django.core.cache import cache
@@ -92,6 +94,63 @@ class VersionCounter:
 
 
 content_version = VersionCounter("pages:content-version")
+
+
+class VersionedCopies:
+    """A bounded copy, in this process, of values kept in the shared cache under keys that
+    hold a version counter's value (the result cards, the list's counts, the helplines).
+
+    Such a key is never reused for other data: once the counter moves on, every request
+    reads the new value and builds new keys, so a copy can never be stale. Reading the copy
+    saves a round trip to Redis and unpickling on every request that shows the same things.
+    The oldest entries are dropped beyond `size`.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys):
+        """{key: value} of the keys found here, else in the shared cache (then kept here)."""
+        found = {}
+        with self._lock:
+            for key in keys:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    found[key] = self._entries[key]
+        rest = [key for key in keys if key not in found]
+        if rest:
+            shared = cache.get_many(rest)
+            self._keep(shared)
+            found.update(shared)
+        return found
+
+    def get(self, key):
+        return self.get_many([key]).get(key)
+
+    def set_many(self, entries, timeout):
+        cache.set_many(entries, timeout)
+        self._keep(entries)
+
+    def set(self, key, value, timeout):
+        self.set_many({key: value}, timeout)
+
+    def _keep(self, entries):
+        with self._lock:
+            self._entries.update(entries)
+            for key in entries:
+                self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+# Some 2,000 result cards of a few KB, the counts of recent filter choices, the helplines.
+versioned_copies = VersionedCopies(4000)
 
 
 def _content_changed(sender, **kwargs):

@@ -2,13 +2,12 @@ import logging
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import translation
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
-from healing_together.cache import content_version
+from healing_together.cache import content_version, versioned_copies
 from healing_together.i18n import alternate_paths, first_translation, language_label
 
 register = template.Library()
@@ -78,13 +77,13 @@ def strip_helplines(language):
     from directory.models import Helpline
 
     key = f"helplines:strip:{language}:{content_version.get()}"
-    lines = cache.get(key)
+    lines = versioned_copies.get(key)
     if lines is None:
         lines = [
             {"number": line.number, "dial": line.dial, "name": line.name}
             for line in Helpline.objects.for_strip(language)
         ]
-        cache.set(key, lines, 24 * 60 * 60)
+        versioned_copies.set(key, lines, 24 * 60 * 60)
     return lines
 
 

@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone, translation
 
-from directory.models import Audience, Municipality, Organisation, SpokenLanguage
+from directory.models import Audience, Group, Municipality, Organisation, SpokenLanguage
+from healing_together.cache import content_version
 from tests.factories import make_group
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +174,13 @@ def test_the_filter_checkboxes_keep_their_labels_and_escape_names(client, refere
         ' <span class="count">(1)</span></label>'
     ) in html
     assert "<legend>For whom</legend>" in html
+
+
+def test_a_bump_from_another_process_makes_this_process_s_copies_unreachable(client, reference):
+    group = make_group(name_en="Before")
+    assert "Before" in cards(client.get(URL))[0]
+    assert "Before" in cards(client.get(URL))[0]  # this process's copy of the card
+    # Another app server saved the group: no signal here, only the shared counter moved.
+    Group.objects.filter(pk=group.pk).update(name_en="After")
+    content_version.bump()
+    assert "After" in cards(client.get(URL))[0]
