@@ -160,10 +160,19 @@ def _content_changed(sender, **kwargs):
     action = kwargs.get("action")
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed fires pre_ and post_ actions: one bump per change is enough
+    content_changed(using=kwargs.get("using"))
+
+
+def content_changed(using=None):
+    """Bump the content version now and once the transaction commits.
+
+    The signals call it; so must writes that send no signals (bulk_create, bulk_update,
+    QuerySet.update) of content the public pages show.
+    """
     _bump_content_version()
     # Once more when the change is committed: a page rendered from the old data between the
     # first bump and the commit would otherwise stay cached under the new version.
-    transaction.on_commit(_bump_content_version, using=kwargs.get("using"))
+    transaction.on_commit(_bump_content_version, using=using)
 
 
 def _bump_content_version():
