@@ -16,7 +16,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from healing_together.cache import content_version, versioned_copies
@@ -27,6 +27,8 @@ from .models import Group, Municipality
 from .postcodes import parse_postcode
 
 MAX_QUERY_LENGTH = 200
+# How long the counts of one filter choice are kept (the content version makes them fresh).
+COUNTS_SECONDS = 10 * 60
 # The languages spoken, each with its own name (native_name) for the filter's labels.
 LANGUAGE_OPTIONS = CachedOptions("directory.SpokenLanguage", "code", detail="native_name")
 
@@ -185,6 +187,16 @@ class GroupFilterSet(TolerantFilterSet):
         """
         if getattr(self, "_counts", None) is not None:
             return self._counts
+        key = self.counts_key()
+        counts = versioned_copies.get(key)
+        if counts is None:
+            counts = {"options": self.option_counts(), "total": self.qs.count()}
+            versioned_copies.set(key, counts, COUNTS_SECONDS)
+        self._counts = counts
+        return counts
+
+    def counts_key(self):
+        """The cache key of this filter choice's counts (content version, day, filters)."""
         data = sorted(
             (key, value)
             for key, values in self.data.lists()
@@ -192,13 +204,7 @@ class GroupFilterSet(TolerantFilterSet):
             for value in values
         )
         fingerprint = hashlib.sha256(repr(data).encode()).hexdigest()
-        key = f"directory:list-counts:{content_version.get()}:{timezone.localdate()}:{fingerprint}"
-        counts = versioned_copies.get(key)
-        if counts is None:
-            counts = {"options": self.option_counts(), "total": self.qs.count()}
-            versioned_copies.set(key, counts, 10 * 60)
-        self._counts = counts
-        return counts
+        return f"directory:list-counts:{content_version.get()}:{timezone.localdate()}:{fingerprint}"
 
     def total(self):
         """How many groups the list has with these filters (see `cached_counts`)."""
@@ -208,8 +214,17 @@ class GroupFilterSet(TolerantFilterSet):
         """The filter form's checkbox groups, each option with its count (empty ones hidden).
 
         `display` is what the label shows: a language's option adds its own name (with `lang`
-        and `dir`) when that differs from its name in the page's language.
+        and `dir`) when that differs from its name in the page's language. Kept with the
+        counts, per language: they depend on nothing else (the chosen values are in the key).
         """
+        key = f"{self.counts_key()}:facets:{translation.get_language()}"
+        facets = versioned_copies.get(key)
+        if facets is None:
+            facets = self._facets()
+            versioned_copies.set(key, facets, COUNTS_SECONDS)
+        return facets
+
+    def _facets(self):
         counts = self.cached_counts()["options"]
         groups = []
         for name in self.FACETS:
@@ -219,7 +234,7 @@ class GroupFilterSet(TolerantFilterSet):
             options = [
                 {
                     "value": value,
-                    "label": label,
+                    "label": str(label),
                     "count": counts[name].get(value, 0),
                     "checked": value in chosen,
                     "id": f"f-{name}-{value}",
@@ -231,7 +246,7 @@ class GroupFilterSet(TolerantFilterSet):
                 if counts[name].get(value, 0) or value in chosen
             ]
             if options:
-                groups.append({"name": name, "label": field.label, "options": options})
+                groups.append({"name": name, "label": str(field.label), "options": options})
         return groups
 
     def removal_links(self, query):
@@ -262,8 +277,10 @@ class GroupFilterSet(TolerantFilterSet):
                 label = f"{self.form.fields[name].label}: {text}"
                 chips.append({"label": label, "query": without(name)})
         for name in self.FACETS:
+            if not cleaned.get(name):
+                continue
             labels = dict(self.form.fields[name].choices)
-            for value in cleaned.get(name) or []:
+            for value in cleaned[name]:
                 if value in labels:
                     chips.append({"label": labels[value], "query": without(name, value)})
         if cleaned.get("open"):

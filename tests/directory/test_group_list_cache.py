@@ -184,3 +184,12 @@ def test_a_bump_from_another_process_makes_this_process_s_copies_unreachable(cli
     Group.objects.filter(pk=group.pk).update(name_en="After")
     content_version.bump()
     assert "After" in cards(client.get(URL))[0]
+
+
+def test_the_filter_options_are_kept_per_language(client, reference):
+    make_group(audiences=["caregivers"], languages=["ar"])
+    client.get("/en/groups/", {"audience": "caregivers"})
+    html = client.get("/fr/groupes/", {"audience": "caregivers"}).content.decode()
+    assert "<legend>Pour qui</legend>" in html
+    assert "<legend>For whom</legend>" not in html
+    assert '<span lang="ar" dir="rtl">العربية</span> — arabe' in html.lower()
