@@ -15,6 +15,7 @@ from django.utils import dateformat, timezone, translation
 
 from directory.models import Audience, Group, Municipality, Organisation, SpokenLanguage
 from healing_together.cache import content_version
+from tests.directory.test_csv_io import errors_of, new_row, to_csv, upload
 from tests.factories import make_group
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +194,24 @@ def test_the_filter_options_are_kept_per_language(client, reference):
     assert "<legend>Pour qui</legend>" in html
     assert "<legend>For whom</legend>" not in html
     assert '<span lang="ar" dir="rtl">العربية</span> — arabe' in html.lower()
+
+
+def test_an_import_shows_on_the_public_list_at_once(admin_client, client, reference):
+    """Bulk writes send no signals: the import bumps the content version itself, so neither
+    the page cache nor the cached result cards keep the old text."""
+    existing = make_group(name_nl="Oude naam", languages=["nl"])
+    assert "Oude naam" in client.get("/nl/groepen/").content.decode()
+    content = to_csv(
+        [
+            new_row(
+                id=str(existing.pk),
+                name_nl="Nieuwe naam",
+                organization_name=existing.organisation.name,
+            )
+        ]
+    )
+    response = upload(admin_client, content)
+    assert response.status_code == 302, errors_of(response)
+    html = client.get("/nl/groepen/").content.decode()
+    assert "Nieuwe naam" in html
+    assert "Oude naam" not in html
