@@ -55,15 +55,24 @@ def _request_memo():
 
 
 class VersionCounter:
-    """An integer in the cache, read by `get()` (once per request) and raised by `bump()`."""
+    """An integer in the cache, read by `get()` (once per request) and raised by `bump()`.
+
+    In a request, the first counter asked for reads every counter in one round trip.
+    """
+
+    every = []
 
     def __init__(self, key):
         self.key = key
+        VersionCounter.every.append(self)
 
     def get(self):
         memo = _request_memo()
-        if memo is not None and self.key in memo:
-            return memo[self.key]
+        if memo is not None:
+            if self.key not in memo:
+                memo.update(cache.get_many([counter.key for counter in VersionCounter.every]))
+            if self.key in memo:
+                return memo[self.key]
         version = cache.get(self.key)
         if version is None:
             # A counter that was evicted or never set starts from the clock rather than from 1,
