@@ -1,10 +1,11 @@
 import logging
+from html import escape as html_escape
 
 from django import template
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import translation
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from healing_together.cache import content_version, versioned_copies
@@ -119,19 +120,27 @@ def checkbox_fieldsets(facets):
     """
     html = []
     for facet in facets:
-        name = escape(facet["name"])
-        legend = conditional_escape(facet["label"])
+        name = _escaped(facet["name"])
+        legend = _escaped(facet["label"])
         html.append(f'<fieldset class="facet">\n        <legend>{legend}</legend>')
         for option in facet["options"]:
-            option_id = escape(option["id"])
+            option_id = _escaped(option["id"])
+            value = _escaped(option["value"])
             checked = " checked" if option["checked"] else ""
             html.append(
                 '        <div class="checkbox">\n'
-                f'          <input type="checkbox" name="{name}" value="{escape(option["value"])}"'
+                f'          <input type="checkbox" name="{name}" value="{value}"'
                 f' id="{option_id}"{checked}>\n'
-                f'          <label for="{option_id}">{conditional_escape(option["display"])}'
-                f' <span class="count">({escape(option["count"])})</span></label>\n'
+                f'          <label for="{option_id}">{_escaped(option["display"])}'
+                f' <span class="count">({_escaped(option["count"])})</span></label>\n'
                 "        </div>"
             )
         html.append("      </fieldset>")
     return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped
+
+
+def _escaped(value):
+    """conditional_escape without its lazy-string wrapper (some seventy options a page)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html_escape(str(value))
