@@ -16,14 +16,13 @@ import hashlib
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from healing_together.cache import content_version
+from healing_together.cache import content_version, versioned_copies
 from healing_together.filtering import CachedOptions, TolerantFilterSet, checkboxes
 from healing_together.i18n import language_label
 
@@ -31,6 +30,8 @@ from .models import Group, Municipality
 from .postcodes import parse_postcode
 
 MAX_QUERY_LENGTH = 200
+# How long the counts of one filter choice are kept (the content version makes them fresh).
+COUNTS_SECONDS = 10 * 60
 # The languages spoken, each with its own name (native_name) for the filter's labels.
 LANGUAGE_OPTIONS = CachedOptions("directory.SpokenLanguage", "code", detail="native_name")
 
@@ -194,13 +195,26 @@ class GroupFilterSet(TolerantFilterSet):
             name: self.filtered_without(name).count_by(field) for name, field in self.FACETS.items()
         }
 
-    def cached_option_counts(self):
-        """`option_counts`, remembered per filter choice until the content changes.
+    def cached_counts(self):
+        """`option_counts` and the number of results, remembered per filter choice until the
+        content changes: {"options": {facet: {value: n}}, "total": n}.
 
         Paging or re-sorting a filtered list then costs no count query. The key leaves out
         `page` and `sort`, and includes the day, since groups drop off the list as verification
-        expires.
+        expires. Read once per filterset.
         """
+        if getattr(self, "_counts", None) is not None:
+            return self._counts
+        key = self.counts_key()
+        counts = versioned_copies.get(key)
+        if counts is None:
+            counts = {"options": self.option_counts(), "total": self.qs.count()}
+            versioned_copies.set(key, counts, COUNTS_SECONDS)
+        self._counts = counts
+        return counts
+
+    def counts_key(self):
+        """The cache key of this filter choice's counts (content version, day, filters)."""
         data = sorted(
             (key, value)
             for key, values in self.data.lists()
@@ -208,20 +222,28 @@ class GroupFilterSet(TolerantFilterSet):
             for value in values
         )
         fingerprint = hashlib.sha256(repr(data).encode()).hexdigest()
-        key = f"directory:counts:{content_version.get()}:{timezone.localdate()}:{fingerprint}"
-        counts = cache.get(key)
-        if counts is None:
-            counts = self.option_counts()
-            cache.set(key, counts, 10 * 60)
-        return counts
+        return f"directory:list-counts:{content_version.get()}:{timezone.localdate()}:{fingerprint}"
+
+    def total(self):
+        """How many groups the list has with these filters (see `cached_counts`)."""
+        return self.cached_counts()["total"]
 
     def facets(self):
         """The filter form's checkbox groups, each option with its count (empty ones hidden).
 
         `display` is what the label shows: a language's option adds its own name (with `lang`
-        and `dir`) when that differs from its name in the page's language.
+        and `dir`) when that differs from its name in the page's language. Kept with the
+        counts, per language: they depend on nothing else (the chosen values are in the key).
         """
-        counts = self.cached_option_counts()
+        key = f"{self.counts_key()}:facets:{translation.get_language()}"
+        facets = versioned_copies.get(key)
+        if facets is None:
+            facets = self._facets()
+            versioned_copies.set(key, facets, COUNTS_SECONDS)
+        return facets
+
+    def _facets(self):
+        counts = self.cached_counts()["options"]
         groups = []
         for name in self.FACETS:
             field = self.form.fields[name]
@@ -230,7 +252,7 @@ class GroupFilterSet(TolerantFilterSet):
             options = [
                 {
                     "value": value,
-                    "label": label,
+                    "label": str(label),
                     "count": counts[name].get(value, 0),
                     "checked": value in chosen,
                     "id": f"f-{name}-{value}",
@@ -242,7 +264,7 @@ class GroupFilterSet(TolerantFilterSet):
                 if counts[name].get(value, 0) or value in chosen
             ]
             if options:
-                groups.append({"name": name, "label": field.label, "options": options})
+                groups.append({"name": name, "label": str(field.label), "options": options})
         return groups
 
     def removal_links(self, query):
@@ -277,8 +299,10 @@ class GroupFilterSet(TolerantFilterSet):
             label = dict(DISTANCES)[within]
             chips.append({"label": label, "query": without("within")})
         for name in self.FACETS:
+            if not cleaned.get(name):
+                continue
             labels = dict(self.form.fields[name].choices)
-            for value in cleaned.get(name) or []:
+            for value in cleaned[name]:
                 if value in labels:
                     chips.append({"label": labels[value], "query": without(name, value)})
         if cleaned.get("open"):

@@ -64,17 +64,27 @@ class GroupQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a result card shows, in a constant number of queries."""
+        return self.select_related(
+            "organisation", "municipality", "municipality__province", "municipality__region"
+        ).prefetch_related(*self.card_prefetches(), "serves_regions")
+
+    def for_cards(self):
+        """A page of the group list, with only what each card shows outside its cached parts:
+        the "Where" line (attendance, municipality). The rest of a group, its terms and its
+        languages are read afterwards for the cards not in the cache (directory.cards), with
+        `select_related("municipality")` and `card_prefetches()`."""
+        return self.select_related("municipality").only("attendance", "municipality")
+
+    def card_prefetches(self):
+        """What a card's cached parts read besides the group: terms and languages, in order."""
         audience, topic, language = (
             related_model(self.model, name) for name in ("audiences", "topics", "languages")
         )
-        return self.select_related(
-            "organisation", "municipality", "municipality__province", "municipality__region"
-        ).prefetch_related(
+        return [
             Prefetch("audiences", queryset=audience.objects.order_by("order", "slug")),
             Prefetch("topics", queryset=topic.objects.order_by("order", "slug")),
             Prefetch("languages", queryset=language.objects.order_by("order", "code")),
-            "serves_regions",
-        )
+        ]
 
     def for_detail(self):
         return self.for_listing().select_related("organisation__parent")

@@ -20,6 +20,7 @@ from healing_together.view_mixins import (
 )
 
 from . import ical, maps, moderation, opendata
+from .cards import GroupCards
 from .filters import GroupFilterSet
 from .forms import CorrectionForm, ProposalForm
 from .models import Group, Helpline, Municipality, Network, Platform
@@ -33,11 +34,21 @@ class GroupListView(TolerantFilterView):
     paginate_by = settings.GROUPS_PER_PAGE
 
     def get_queryset(self):
-        return Group.objects.published().for_listing()
+        return Group.objects.published().for_cards()
+
+    def known_total(self):
+        return self.filterset.total()  # cached with the option counts
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
+        # The page's groups, read here once; the cards' cached parts in one round trip.
+        self.cards = GroupCards.load(
+            list(context["page_obj"].object_list),
+            Group.objects.select_related("municipality"),
+            Group.objects.card_prefetches(),
+        )
+        context[GroupCards.context_name] = self.cards
         context.update(
             facets=filterset.facets(),
             notes=filterset.notes,
@@ -52,6 +63,11 @@ class GroupListView(TolerantFilterView):
         if context["total"] == 0 and filterset.municipalities:
             context["networks"] = Network.objects.covering(filterset.municipalities)
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response.add_post_render_callback(self.cards.save)  # the cards rendered afresh
+        return response
 
 
 NO_GROUP_HERE = gettext_lazy("No group found at this address.")

@@ -1,7 +1,9 @@
 """Language helpers: which language a path is in, and the same page in the other languages."""
 
+import functools
+
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_urlconf, translate_url
 from django.utils.translation import get_language_info, get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -113,10 +115,18 @@ def alternate_paths(request, overrides=None):
     if overrides is not None:
         return {code: path + suffix for code, path in overrides.items()}
     paths = {}
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
     for code in LANGUAGE_CODES:
-        path = translate_url(request.path, code)
+        path = _translated_path(request.path, code, urlconf)
         paths[code] = path + suffix if language_from_path(path) == code else f"/{code}/"
     return paths
+
+
+@functools.lru_cache(maxsize=2048)
+def _translated_path(path, code, urlconf):
+    """translate_url for a path: the URLconf alone decides it, so each is worked out once.
+    Every page asks for its path in every language (the switcher and the hreflang links)."""
+    return translate_url(path, code)
 
 
 def text_direction(code):
@@ -143,6 +153,11 @@ def endonym(code, native_name, name):
 def language_label(code, native_name, name):
     """`name`, after the language's own name when that differs, marked with its lang and dir:
     '<span lang="ar" dir="rtl">العربية</span> — Arabic'. The filter and the cards use it."""
+    return _language_label(code, native_name, str(name))
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_label(code, native_name, name):
     from django.utils.html import format_html
 
     own = endonym(code, native_name, name)

@@ -76,7 +76,11 @@ class PageCacheMiddleware:
             # The content version and the page in one round trip to the cache.
             found = _cache_call(cache.get_many, [content_version.key, key])
         if found is not None:
-            version = found.get(content_version.key) or _cache_call(content_version.get)
+            version = found.get(content_version.key)
+            if version is None:
+                version = _cache_call(content_version.get)
+            else:
+                content_version.remember(version)  # the view reads it again: no second trip
         if version is None:  # a host that is not allowed, or the cache is unreachable
             response = self.get_response(request)
             response["X-Cache"] = "bypass"

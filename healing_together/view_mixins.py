@@ -23,8 +23,15 @@ class TolerantFilterView(FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator = Paginator(queryset, page_size)
+        total = self.known_total()
+        if total is not None:
+            paginator.count = total  # no COUNT query
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def known_total(self):
+        """The number of results when the view knows it already (cached), else None."""
+        return None
 
 
 class TranslatedSlugMixin:

@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from healing_together.cache import versioned_copies
+
 from .factories import load_taxonomies_and_helplines, make_geography
 
 
@@ -8,8 +10,10 @@ from .factories import load_taxonomies_and_helplines, make_geography
 def _fresh_cache():
     """Each test starts with an empty cache (filter options are cached per language)."""
     cache.clear()
+    versioned_copies.clear()
     yield
     cache.clear()
+    versioned_copies.clear()
 
 
 @pytest.fixture

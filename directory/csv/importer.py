@@ -34,6 +34,7 @@ from directory.csv.table import (
 )
 from directory.models import Group, Organisation
 from directory.rich_text import looks_like_html
+from healing_together.cache import content_changed
 from healing_together.i18n import LANGUAGE_CODES
 from healing_together.safe_html import sanitise_html
 
@@ -383,6 +384,7 @@ class GroupImporter(RelatedColumnsMixin):
             )
             through_rows = history.write_m2m(new, existing)
             history.write_history(new, existing, through_rows, user=self.user)
+            content_changed()  # bulk writes send no signals: the cached pages and cards
         self.result.created = len(new)
         self.result.updated = len(existing)
         self.result.organisations_created = len(self.new_organisations)

@@ -45,9 +45,11 @@ def test_list_query_count_is_constant(client, reference, django_assert_num_queri
     client.get("/nl/artikelen/")
     with CaptureQueriesContext(connection) as few:
         assert client.get("/nl/artikelen/").status_code == 200
+    expected = len(few.captured_queries)  # read now: the next request clears the log
     for _ in range(9):
         make_article(audiences=["caregivers", "parents"], topics=["grief", "anxiety"])
-    with django_assert_num_queries(len(few.captured_queries)):
+    client.get("/nl/artikelen/")  # what is cached per content version, cached again
+    with django_assert_num_queries(expected):
         client.get("/nl/artikelen/")
 
 
@@ -90,11 +92,13 @@ def test_article_page_query_count_is_constant(client, reference, django_assert_n
     client.get(article.get_absolute_url("nl"))
     with CaptureQueriesContext(connection) as few:
         assert client.get(article.get_absolute_url("nl")).status_code == 200
+    expected = len(few.captured_queries)  # read now: the next request clears the log
     for _ in range(5):
         make_group(audiences=["caregivers"], topics=["grief"], languages=("nl", "fr"))
         make_article(audiences=["caregivers"], topics=["grief"], references=3)
     article.references.create(authors="A", year=2001, title="T", container="C")
-    with django_assert_num_queries(len(few.captured_queries)):
+    client.get(article.get_absolute_url("nl"))  # what is cached per content version, again
+    with django_assert_num_queries(expected):
         client.get(article.get_absolute_url("nl"))
 
 

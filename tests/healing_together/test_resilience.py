@@ -215,6 +215,9 @@ def test_gunicorn_survives_postgresql_stopping_and_starting_again(tmp_path):
         env = servers.production_env(database_url=database_url, REDIS_URL="")
         servers.manage(env, "migrate", "--no-input")
         servers.manage(env, "load_reference")
+        # Groups to list: an empty list can be answered from the cache alone (its count and
+        # options are cached), and the page must need the database to show the 503 page.
+        servers.manage(env, "load_demo")
         # Two workers with two threads each: several persistent connections (CONN_MAX_AGE)
         # that the stop breaks.
         env.update(WEB_CONCURRENCY="2", GUNICORN_THREADS="2")

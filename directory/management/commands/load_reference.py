@@ -27,6 +27,7 @@ from directory.models import (
     SpokenLanguage,
     Topic,
 )
+from healing_together.cache import content_changed
 from healing_together.i18n import LANGUAGE_CODES
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "fixtures" / "reference"
@@ -113,6 +114,8 @@ class Command(BaseCommand):
         self.load_helplines()
         self.load_platforms()
         self.load_networks()
+        # Municipalities and postcodes are written in bulk, which sends no signals.
+        content_changed()
 
     # --- geography ---
 
