@@ -5,9 +5,9 @@ every word of its texts (in every site language, and the names and aliases of it
 topics and languages, its kind, attendance and place) is kept folded (lower case, no accents:
 `healing_together.text.fold`) and as its Dutch, French and English Snowball stems.
 
-A query word matches a group when its folded form appears anywhere in the stored text (as
-before: "théra" finds "thérapie", "rouw" finds "rouwgroep"), or when one of its stems is a
-stored token ("eenzaamheid" and "eenzaam" share the stem "eenzaam"). Every word must match.
+A query word matches a group when its folded form starts a stored token ("théra" finds
+"thérapie", "rouw" finds "rouwgroep" but not "vrouwen"), or when one of its stems is a stored
+token ("eenzaamheid" and "eenzaam" share the stem "eenzaam"). Every word must match.
 Both are plain `__contains` lookups on a TextField: the same answers on SQLite and PostgreSQL.
 """
 
@@ -74,7 +74,7 @@ def query_words(text):
 
 
 def _word_condition(field, folded, word_stems):
-    condition = Q(**{f"{field}__contains": folded})
+    condition = Q(**{f"{field}__contains": f" {folded}"})
     for stem in word_stems:
         condition |= Q(**{f"{field}__contains": f" {stem} "})
     return condition
@@ -88,13 +88,16 @@ def condition(field, text):
     return result
 
 
-def matches(text, stored):
-    """The same rule as `condition`, in Python, for a document made by `document`."""
-    found = query_words(text)
-    return bool(found) and all(
-        folded in stored or any(f" {stem} " in stored for stem in word_stems)
-        for folded, word_stems in found
-    )
+def matches(text, stored, every=True):
+    """The same rule as `condition`, in Python, for a document made by `document`.
+
+    `every=False`: any one of the words is enough (to suggest filters for some of them).
+    """
+    found = [
+        f" {folded}" in stored or any(f" {stem} " in stored for stem in word_stems)
+        for folded, word_stems in query_words(text)
+    ]
+    return bool(found) and (all(found) if every else any(found))
 
 
 # --- What is stored for a group ----------------------------------------------------------------
