@@ -38,16 +38,19 @@ class GroupListView(TolerantFilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
+        total = context["paginator"].count
         context.update(
-            facets=filterset.facets(),
+            facets=filterset.facets(keep_empty=total == 0),
             notes=filterset.notes,
             municipalities=filterset.municipalities,
-            total=context["paginator"].count,
+            total=total,
             active_filters=filterset.removal_links(self.request.GET),
             chips=filterset.chips(),
         )
-        if context["total"] == 0 and filterset.municipalities:
-            context["networks"] = Network.objects.covering(filterset.municipalities)
+        if total == 0:
+            context["suggestions"] = filterset.word_suggestions()
+            if filterset.municipalities:
+                context["networks"] = Network.objects.covering(filterset.municipalities)
         return context
 
 
