@@ -6,8 +6,10 @@ topics and languages, its kind, attendance and place) is kept folded (lower case
 `healing_together.text.fold`) and as its Dutch, French and English Snowball stems.
 
 A query word matches a group when its folded form starts a stored token ("théra" finds
-"thérapie", "rouw" finds "rouwgroep" but not "vrouwen"), or when one of its stems is a stored
-token ("eenzaamheid" and "eenzaam" share the stem "eenzaam"). Every word must match.
+"thérapie", "rouw" finds "rouwgroep" but not "vrouwen"), or, from MIN_INFIX letters on, appears
+inside one (Dutch compounds: "angst" finds "faalangst", "groep" finds "praatgroep"), or when one
+of its stems is a stored token ("eenzaamheid" and "eenzaam" share the stem "eenzaam").
+Every word must match.
 Both are plain `__contains` lookups on a TextField: the same answers on SQLite and PostgreSQL.
 """
 
@@ -31,6 +33,8 @@ STEMMERS = {
 WORD = re.compile(r"[^\W_]+")
 # Stems shorter than this say too little to match on ("a", "l'" …).
 MIN_STEM = 3
+# A query word this long may match inside a stored word; a shorter one only at its start.
+MIN_INFIX = 5
 MAX_WORDS = 10
 ALIAS_SEPARATORS = re.compile(r"[\n,;]+")
 
@@ -73,8 +77,12 @@ def query_words(text):
     return [(fold(word), stems(word)) for word in words(text)[:MAX_WORDS]]
 
 
+def _fragment(folded):
+    return folded if len(folded) >= MIN_INFIX else f" {folded}"
+
+
 def _word_condition(field, folded, word_stems):
-    condition = Q(**{f"{field}__contains": f" {folded}"})
+    condition = Q(**{f"{field}__contains": _fragment(folded)})
     for stem in word_stems:
         condition |= Q(**{f"{field}__contains": f" {stem} "})
     return condition
@@ -91,11 +99,13 @@ def condition(field, text):
 def matches(text, stored, every=True):
     """The same rule as `condition`, in Python, for a document made by `document`.
 
-    `every=False`: any one of the words is enough (to suggest filters for some of them).
+    `every=False`: any one of the words is enough (to suggest filters for some of them);
+    words shorter than MIN_STEM ("de", "en") are then left out, as they start too many words.
     """
     found = [
-        f" {folded}" in stored or any(f" {stem} " in stored for stem in word_stems)
+        _fragment(folded) in stored or any(f" {stem} " in stored for stem in word_stems)
         for folded, word_stems in query_words(text)
+        if every or len(folded) >= MIN_STEM
     ]
     return bool(found) and (all(found) if every else any(found))
 

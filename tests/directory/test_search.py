@@ -112,6 +112,9 @@ def test_every_word_must_match_and_a_word_starts_at_a_word(client, groups):
     # "rouw" is inside "vrouwen" (women) and "vertrouwen": no match there.
     women = make_group(audiences=["women"])
     assert women.pk not in found(client, NL, "rouw")
+    # From five letters on, a word is also found inside a Dutch compound.
+    fear_of_failure = make_group(name_nl="Faalangstgroep")
+    assert fear_of_failure.pk in found(client, NL, "angst")
 
 
 def test_stems_come_from_the_snowball_stemmers():
