@@ -236,6 +236,21 @@ def test_renaming_a_term_or_changing_its_aliases_refreshes_its_groups(
     assert len(found(client, EN, "vlaams-nederlands")) == len(groups) + 5
 
 
+def test_editors_write_aliases_in_each_language_in_the_admin(admin_client, client, groups):
+    caregivers = Audience.objects.get(slug="caregivers")
+    url = f"/admin/directory/audience/{caregivers.pk}/change/"
+    page = admin_client.get(url)
+    html = page.content.decode()
+    for code in ("nl", "fr", "en"):
+        assert f'name="aliases_{code}"' in html
+    assert "één per regel" in html  # the help text, in the admin's language (Dutch here)
+    data = form_data(page.context["adminform"].form, aliases_nl="respijtzorg\nadempauze")
+    assert admin_client.post(url, data).status_code == 302
+    assert found(client, EN, "adempauze") == [groups["caregivers"].pk]
+    listed = admin_client.get("/admin/directory/audience/", {"q": "respijtzorg"})
+    assert caregivers in listed.context["cl"].result_list
+
+
 def test_load_reference_fills_missing_aliases_and_keeps_editors_ones(reference):
     caregivers = Audience.objects.get(slug="caregivers")
     assert "mantelzorger" in caregivers.aliases_nl
