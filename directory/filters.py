@@ -26,7 +26,8 @@ from healing_together.cache import content_version, versioned_copies
 from healing_together.filtering import CachedOptions, TolerantFilterSet, checkboxes
 from healing_together.i18n import language_label
 
-from .models import Group, Municipality
+from . import search
+from .models import Audience, Group, Municipality, Topic
 from .postcodes import parse_postcode
 
 MAX_QUERY_LENGTH = 200
@@ -171,18 +172,22 @@ class GroupFilterSet(TolerantFilterSet):
             return [F("next_session_on").asc(nulls_last=True), "pk"]
         if choice == "newest":
             return ["-created_at", "pk"]
-        if self.municipalities:  # "nearest", or relevance with a postcode
-            return ["proximity", F("distance2").asc(nulls_last=True), "-last_verified", "pk"]
+        # Words asked for: groups they name (name, audiences, topics) before description-only
+        # matches (`name_match`, see GroupQuerySet.search).
+        words = ["name_match"] if search.query_words(self.form.cleaned_data.get("q")) else []
+        if self.municipalities:  # "nearest" (distance only), or relevance with a postcode
+            nearest = ["proximity", F("distance2").asc(nulls_last=True), "-last_verified", "pk"]
+            return nearest if choice == "nearest" else [*words, *nearest]
         # Relevance without a place: groups open to newcomers first, freshest listings next.
-        return ["status", "-last_verified", "pk"]
+        return [*words, "status", "-last_verified", "pk"]
 
     # --- option counts and the filter form's checkboxes ---
 
-    def filtered_without(self, excluded):
-        """The list with every filter but `excluded` applied (the form is cleaned once)."""
+    def filtered_without(self, *excluded):
+        """The list with every filter but those `excluded` applied (the form is cleaned once)."""
         queryset = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
-            if name != excluded:
+            if name not in excluded:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
@@ -228,21 +233,22 @@ class GroupFilterSet(TolerantFilterSet):
         """How many groups the list has with these filters (see `cached_counts`)."""
         return self.cached_counts()["total"]
 
-    def facets(self):
-        """The filter form's checkbox groups, each option with its count (empty ones hidden).
+    def facets(self, keep_empty=False):
+        """The filter form's checkbox groups, each option with its count (empty ones hidden,
+        unless `keep_empty`: an empty result still shows every filter, to choose others).
 
         `display` is what the label shows: a language's option adds its own name (with `lang`
         and `dir`) when that differs from its name in the page's language. Kept with the
         counts, per language: they depend on nothing else (the chosen values are in the key).
         """
-        key = f"{self.counts_key()}:facets:{translation.get_language()}"
+        key = f"{self.counts_key()}:facets:{translation.get_language()}:{keep_empty}"
         facets = versioned_copies.get(key)
         if facets is None:
-            facets = self._facets()
+            facets = self._facets(keep_empty)
             versioned_copies.set(key, facets, COUNTS_SECONDS)
         return facets
 
-    def _facets(self):
+    def _facets(self, keep_empty):
         counts = self.cached_counts()["options"]
         groups = []
         for name in self.FACETS:
@@ -261,11 +267,58 @@ class GroupFilterSet(TolerantFilterSet):
                     else label,
                 }
                 for value, label in field.choices
-                if counts[name].get(value, 0) or value in chosen
+                if keep_empty or counts[name].get(value, 0) or value in chosen
             ]
             if options:
                 groups.append({"name": name, "label": str(field.label), "options": options})
         return groups
+
+    # Filters an empty result may offer instead of the words: (name, model, field counted).
+    SUGGESTED = [("audience", Audience, "audiences__slug"), ("topic", Topic, "topics__slug")]
+
+    def word_suggestions(self):
+        """[{facet, label, count, query}]: the audiences, topics and kinds whose names or
+        aliases (in any language) match any of the words asked for, each as a link to the list with
+        that filter instead of the words, and how many groups it gives there.
+
+        At most five queries (two for the terms, one count per facet), whatever the data.
+        """
+        text = self.form.cleaned_data.get("q") or ""
+        if not search.query_words(text):
+            return []
+        options = {
+            name: [
+                (term.slug, term.name, search.document(search.term_texts(term)))
+                for term in model.objects.all()
+            ]
+            for name, model, _field in self.SUGGESTED
+        }
+        options["kind"] = [
+            (value, label, search.document(search.choice_texts(Group.Kind, value)))
+            for value, label in Group.Kind.choices
+        ]
+        fields = {name: field for name, _model, field in self.SUGGESTED} | {"kind": "kind"}
+        suggestions = []
+        for name, choices in options.items():
+            matching = [
+                (value, label)
+                for value, label, stored in choices
+                if search.matches(text, stored, every=False)
+            ]
+            if not matching:
+                continue
+            counts = self.filtered_without("q", name).count_by(fields[name])
+            for value, label in matching:
+                if counts.get(value):
+                    suggestions.append(
+                        {
+                            "facet": self.form.fields[name].label,
+                            "label": label,
+                            "count": counts[value],
+                            "query": query_instead_of_words(self.data, name, value),
+                        }
+                    )
+        return suggestions
 
     def removal_links(self, query):
         """[{label, query without that filter}] so an empty result can suggest what to drop."""
@@ -308,6 +361,15 @@ class GroupFilterSet(TolerantFilterSet):
         if cleaned.get("open"):
             chips.append({"label": self.form.fields["open"].label, "query": without("open")})
         return chips
+
+
+def query_instead_of_words(query, name, value):
+    """The query string with `name` set to `value` and the words (`q`) dropped, on page 1."""
+    rest = query.copy()
+    for key in ("page", "q"):
+        rest.pop(key, None)
+    rest.setlist(name, [value])
+    return rest.urlencode()
 
 
 def query_without(query, name, value=None):

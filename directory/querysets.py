@@ -23,9 +23,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
+from healing_together.cache import content_changed
 from healing_together.i18n import in_any_language
 from healing_together.text import fold
 
+from . import search
 from .freshness import hidden_before, stale_before
 from .postcodes import parse_postcode
 
@@ -94,12 +96,37 @@ class GroupQuerySet(models.QuerySet):
         return self.filter(in_any_language("slug", slug))
 
     def search(self, text):
-        """Every word must appear, ignoring case and accents, in any language's text."""
-        words = fold(text).split()
-        query = Q()
-        for word in words[:10]:
-            query &= Q(search_text__contains=word)
-        return self.filter(query)
+        """Every word must match, in any language, ignoring case, accents and word endings.
+
+        The rule is in directory/search.py. Each group gets a `name_match` rank: 0 when every
+        word matches its name or its audiences' or topics' names and aliases, else 1.
+        """
+        if not search.query_words(text):
+            return self
+        return self.filter(search.condition("search_text", text)).annotate(
+            name_match=Case(
+                When(search.condition("search_names", text), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+
+    def refresh_search(self):
+        """Recompute these groups' stored search text, in a few queries (not one per group)."""
+        groups = list(
+            self.select_related(
+                "organisation", "municipality__province", "municipality__region"
+            ).prefetch_related("audiences", "topics", "languages")
+        )
+        for group in groups:
+            group.search_text, group.search_names = search.group_documents(
+                group, group.audiences.all(), group.topics.all(), group.languages.all()
+            )
+        self.model._base_manager.bulk_update(
+            groups, ["search_text", "search_names"], batch_size=500
+        )
+        content_changed(using=self.db)  # bulk writes send no signals; cached counts must follow
+        return len(groups)
 
     def matching_terms(self, audiences, topics):
         """Groups for any of these audiences or topics, those sharing the most first.

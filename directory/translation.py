@@ -17,14 +17,18 @@ from .models import (
 @register(Region)
 @register(Province)
 @register(Municipality)
-@register(Audience)
-@register(Audience.history.model)
-@register(Topic)
-@register(Topic.history.model)
 @register(SpokenLanguage)
 @register(SpokenLanguage.history.model)
 class NameOptions(TranslationOptions):
     fields = ("name",)
+
+
+@register(Audience)
+@register(Audience.history.model)
+@register(Topic)
+@register(Topic.history.model)
+class TermOptions(TranslationOptions):
+    fields = ("name", "aliases")
 
 
 @register(Group)

@@ -49,19 +49,22 @@ class GroupListView(TolerantFilterView):
             Group.objects.card_prefetches(),
         )
         context[GroupCards.context_name] = self.cards
+        total = context["paginator"].count
         context.update(
-            facets=filterset.facets(),
+            facets=filterset.facets(keep_empty=total == 0),
             notes=filterset.notes,
             municipalities=filterset.municipalities,
-            total=context["paginator"].count,
+            total=total,
             active_filters=filterset.removal_links(self.request.GET),
             chips=filterset.chips(),
             within=filterset.form.cleaned_data.get("within"),
         )
         if filterset.municipalities:
             context["nearest_km"] = self.object_list.nearest_km()
-        if context["total"] == 0 and filterset.municipalities:
-            context["networks"] = Network.objects.covering(filterset.municipalities)
+        if total == 0:
+            context["suggestions"] = filterset.word_suggestions()
+            if filterset.municipalities:
+                context["networks"] = Network.objects.covering(filterset.municipalities)
         return context
 
     def render_to_response(self, context, **response_kwargs):

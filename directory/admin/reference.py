@@ -76,7 +76,10 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 class TermAdmin(HistoryTranslationAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
-    search_fields = [*[f"name_{code}" for code in LANGUAGE_CODES], "slug"]
+    search_fields = [
+        *[f"{field}_{code}" for field in ("name", "aliases") for code in LANGUAGE_CODES],
+        "slug",
+    ]
 
     class Media:
         css = ADMIN_CSS

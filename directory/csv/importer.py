@@ -368,7 +368,7 @@ class GroupImporter(RelatedColumnsMixin):
         new = [row for row in rows if row.creating]
         existing = [row for row in rows if not row.creating]
         for row in rows:
-            row.group.refresh_derived()
+            row.group.refresh_derived(search=False)  # refreshed in bulk once the terms are in
             row.group._change_reason = str(history.CHANGE_REASON)
         update_fields = self.update_fields()
         with transaction.atomic():
@@ -383,6 +383,7 @@ class GroupImporter(RelatedColumnsMixin):
                 [row.group for row in existing], update_fields, batch_size=BATCH_SIZE
             )
             through_rows = history.write_m2m(new, existing)
+            Group.objects.filter(pk__in=[row.group.pk for row in rows]).refresh_search()
             history.write_history(new, existing, through_rows, user=self.user)
             content_changed()  # bulk writes send no signals: the cached pages and cards
         self.result.created = len(new)

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from healing_together.i18n import TranslatedFields, first_translation
-from healing_together.text import fold
 
 from .. import schedule as schedule_rules
+from .. import search
 from ..freshness import Freshness, freshness
 from ..querysets import GroupQuerySet
 from .geography import Municipality, Region
@@ -216,6 +216,9 @@ class Group(models.Model):
     # Accent- and case-folded text of every searchable field in every language, so that free-text
     # search gives the same answers on SQLite and PostgreSQL.
     search_text = models.TextField(editable=False, blank=True)
+    # The same for its names and its audiences' and topics' names and aliases: a match here
+    # ranks a group above one that matches only in its description (directory/search.py).
+    search_names = models.TextField(editable=False, blank=True)
 
     # The text fields kept in every language, as registered in translation.py.
     TRANSLATED_FIELDS = TranslatedFields()
@@ -227,7 +230,13 @@ class Group(models.Model):
     # The proposer's contact details are left out, so that erasing them (purge_closed_contacts)
     # leaves no copy behind.
     history = HistoricalRecords(
-        excluded_fields=["search_text", "next_session_on", "proposer_name", "proposer_email"],
+        excluded_fields=[
+            "search_text",
+            "search_names",
+            "next_session_on",
+            "proposer_name",
+            "proposer_email",
+        ],
         m2m_fields=["audiences", "topics", "languages", "serves_regions"],
     )
 
@@ -335,25 +344,29 @@ class Group(models.Model):
     def is_stale(self):
         return self.freshness != Freshness.FRESH
 
-    def refresh_derived(self):
-        """Recompute the stored search text and next-session date."""
-        self.search_text = fold(" ".join(self._search_parts()))
+    def refresh_derived(self, search=True):
+        """Recompute the stored search text and next-session date.
+
+        The audiences, topics and languages are read afresh from the database (a new group has
+        none yet: signals.refresh_after_terms_change fills them in once they are set).
+        `search=False` leaves the search text to a later `Group.objects.refresh_search()`.
+        """
+        if search:
+            self.search_text, self.search_names = self.search_documents()
         nxt = self.next_session()
         self.next_session_on = nxt.date() if nxt else None
         if self.published and not self.published_at:
             self.published_at = timezone.now()
 
-    def _search_parts(self):
-        for code, _name in settings.LANGUAGES:
-            for field in ("name", "summary", "description"):
-                yield getattr(self, f"{field}_{code}", "") or ""
-        yield self.organisation.name if self.organisation_id else ""
-        yield self.venue
-        yield self.postal_code
-        if self.municipality_id:
-            municipality = self.municipality
-            for code, _name in settings.LANGUAGES:
-                yield getattr(municipality, f"name_{code}", "") or ""
+    def search_documents(self):
+        """(search_text, search_names), with the group's terms as stored now."""
+        if self.pk is None:
+            terms = ([], [], [])
+        else:
+            terms = [
+                model.objects.filter(groups=self.pk) for model in (Audience, Topic, SpokenLanguage)
+            ]
+        return search.group_documents(self, *terms)
 
     def slug_base(self, code):
         """A new slug's start in a language: its name there, else the first name it has."""

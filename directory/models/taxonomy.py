@@ -11,6 +11,14 @@ class Term(models.Model):
         _("code"), max_length=40, unique=True, help_text=_("Used in links; never change it.")
     )
     name = models.CharField(_("name"), max_length=100)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_(
+            "Other words visitors use for this, one per line or comma-separated "
+            "(e.g. burn-out, burnout, exhaustion). Search finds the groups through them."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
     history = HistoricalRecords(inherit=True)

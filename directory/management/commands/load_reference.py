@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -116,6 +117,7 @@ class Command(BaseCommand):
         self.load_networks()
         # Municipalities and postcodes are written in bulk, which sends no signals.
         content_changed()
+        call_command("refresh_search", stdout=self.stdout)
 
     # --- geography ---
 
@@ -227,9 +229,10 @@ class Command(BaseCommand):
         data = reference_json("taxonomies.json")
         for model, key in ((Audience, "audiences"), (Topic, "topics")):
             for order, item in enumerate(data[key], start=1):
-                self.upsert(
+                term, _touched = self.upsert(
                     model, "slug", item["slug"], {"order": order * 10}, {"name": item["name"]}
                 )
+                self.fill_aliases(term, item.get("aliases", {}))
         for order, item in enumerate(data["languages"], start=1):
             self.upsert(
                 SpokenLanguage,
@@ -242,6 +245,21 @@ class Command(BaseCommand):
             f"Taxonomies: {Audience.objects.count()} audiences, {Topic.objects.count()} topics, "
             f"{SpokenLanguage.objects.count()} languages."
         )
+
+    def fill_aliases(self, term, aliases):
+        """Give a term the fixture's aliases in each language where it has none (or --update).
+
+        An editor's aliases are kept: only an empty language is filled.
+        """
+        changed = False
+        for code in LANGUAGE_CODES:
+            field = f"aliases_{code}"
+            if aliases.get(code) and (self.update or not getattr(term, field)):
+                value = ", ".join(aliases[code])
+                changed = changed or getattr(term, field) != value
+                setattr(term, field, value)
+        if changed:
+            term.save()
 
     def load_helplines(self):
         data = reference_json("helplines.json")
