@@ -150,7 +150,6 @@ def seed_groups(start, stop):
         SpokenLanguage,
         Topic,
     )
-    from healing_together.text import fold
 
     municipalities = list(Municipality.objects.order_by("code"))
     audiences = list(Audience.objects.all())
@@ -191,7 +190,6 @@ def seed_groups(start, stop):
                 is_demo=True,
                 last_verified=today - datetime.timedelta(days=n % 300),
                 next_session_on=today + datetime.timedelta(days=n % 7),
-                search_text=fold(f"{name} groupe {n} group {n} {place.name_nl if place else ''}"),
             )
         )
     created = Group.objects.bulk_create(groups, batch_size=1000)
@@ -207,6 +205,8 @@ def seed_groups(start, stop):
             for k in range(per_group)
         ]
         model.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    # The stored search text as the site builds it (names, terms, aliases, places; stemmed).
+    Group.objects.filter(pk__in=[g.pk for g in created]).refresh_search()
 
 
 if __name__ == "__main__":
