@@ -183,6 +183,10 @@ def test_within_keeps_the_groups_that_close(client):
     _response, groups = listed(client, postcode="3500", within="25")
     assert groups == [hasselt, genk]
     assert len(listed(client, postcode="3500", within="50")[1]) == 2
+    html = listed(client, postcode="3500", within="25")[0].content.decode()
+    assert '<option value="25" selected>Within 25 km</option>' in html
+    assert '<option value="" >' not in html
+    assert re.search(r'<option value="">Any distance</option>', html)
     assert len(listed(client, postcode="3500")[1]) == 3  # any distance
 
 
