@@ -82,9 +82,11 @@ def _fragment(folded):
 
 
 def _word_condition(field, folded, word_stems):
-    condition = Q(**{f"{field}__contains": _fragment(folded)})
+    fragment = _fragment(folded)
+    condition = Q(**{f"{field}__contains": fragment})
     for stem in word_stems:
-        condition |= Q(**{f"{field}__contains": f" {stem} "})
+        if fragment not in f" {stem} ":  # else the fragment's own test already finds it
+            condition |= Q(**{f"{field}__contains": f" {stem} "})
     return condition
 
 
