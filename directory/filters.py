@@ -273,8 +273,9 @@ class GroupFilterSet(TolerantFilterSet):
                 groups.append({"name": name, "label": str(field.label), "options": options})
         return groups
 
-    # Filters an empty result may offer instead of the words: (name, model, field counted).
-    SUGGESTED = [("audience", Audience, "audiences__slug"), ("topic", Topic, "topics__slug")]
+    # Filters an empty result may offer instead of the words, with the terms they list (each
+    # is counted by its FACETS field).
+    SUGGESTED = {"audience": Audience, "topic": Topic}
 
     def word_suggestions(self):
         """[{facet, label, count, query}]: the audiences, topics and kinds whose names or
@@ -291,13 +292,12 @@ class GroupFilterSet(TolerantFilterSet):
                 (term.slug, term.name, search.document(search.term_texts(term)))
                 for term in model.objects.all()
             ]
-            for name, model, _field in self.SUGGESTED
+            for name, model in self.SUGGESTED.items()
         }
         options["kind"] = [
             (value, label, search.document(search.choice_texts(Group.Kind, value)))
             for value, label in Group.Kind.choices
         ]
-        fields = {name: field for name, _model, field in self.SUGGESTED} | {"kind": "kind"}
         suggestions = []
         for name, choices in options.items():
             matching = [
@@ -307,7 +307,7 @@ class GroupFilterSet(TolerantFilterSet):
             ]
             if not matching:
                 continue
-            counts = self.filtered_without("q", name).count_by(fields[name])
+            counts = self.filtered_without("q", name).count_by(self.FACETS[name])
             for value, label in matching:
                 if counts.get(value):
                     suggestions.append(

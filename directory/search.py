@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.html import strip_tags
 
-from healing_together.i18n import LANGUAGE_CODES
+from healing_together.i18n import every_translation
 from healing_together.text import fold
 
 STEMMERS = {
@@ -120,17 +120,13 @@ def split_aliases(text):
     return [alias.strip() for alias in ALIAS_SEPARATORS.split(text or "") if alias.strip()]
 
 
-def translations(obj, field):
-    return [getattr(obj, f"{field}_{code}", "") or "" for code in LANGUAGE_CODES]
-
-
 def term_texts(term):
     """An audience's or topic's names and aliases, in every language."""
-    return [*translations(term, "name"), *translations(term, "aliases")]
+    return [*every_translation(term, "name"), *every_translation(term, "aliases")]
 
 
 def language_texts(language):
-    return [*translations(language, "name"), language.native_name or ""]
+    return [*every_translation(language, "name"), language.native_name or ""]
 
 
 def choice_texts(choices, value):
@@ -148,10 +144,10 @@ def choice_texts(choices, value):
 def place_texts(municipality):
     if municipality is None:
         return []
-    texts = translations(municipality, "name")
+    texts = every_translation(municipality, "name")
     for area in (municipality.province, municipality.region):
         if area is not None:
-            texts += translations(area, "name")
+            texts += every_translation(area, "name")
     return texts
 
 
@@ -161,13 +157,13 @@ def group_documents(group, audiences, topics, languages):
     `search_names` holds its name and its audiences' and topics' names and aliases: a match
     there ranks the group above a match only in its description.
     """
-    names = translations(group, "name")
+    names = every_translation(group, "name")
     for term in (*audiences, *topics):
         names += term_texts(term)
     everything = [
         *names,
-        *translations(group, "summary"),
-        *(strip_tags(text) for text in translations(group, "description")),
+        *every_translation(group, "summary"),
+        *(strip_tags(text) for text in every_translation(group, "description")),
         group.organisation.name if group.organisation_id else "",
         group.venue,
         group.postal_code,

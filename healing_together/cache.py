@@ -107,7 +107,7 @@ content_version = VersionCounter("pages:content-version")
 
 class VersionedCopies:
     """A bounded copy, in this process, of values kept in the shared cache under keys that
-    hold a version counter's value (the result cards, the list's counts, the helplines).
+    hold a version counter's value (result cards, the list's counts, filter options, helplines).
 
     Such a key is never reused for other data: once the counter moves on, every request
     reads the new value and builds new keys, so a copy can never be stale. Reading the copy

@@ -10,7 +10,6 @@ import copy
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 from django.http import QueryDict
@@ -18,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters.filters import FilterMethod
 
-from .cache import VersionCounter
+from .cache import VersionCounter, versioned_copies
 
 
 class AnyRelatedFilter(django_filters.MultipleChoiceFilter):
@@ -183,25 +182,15 @@ class CachedOptions:
             },
         )
 
-    # This process's copies of cached options, by cache key. The key holds the version, so a
-    # copy is never used once the options changed; a request asks for the options of several
-    # filters several times (cleaning, counts, chips), and each would otherwise be a round trip.
-    _copies = {}
-    MAX_COPIES = 200
-
     def _cached(self, what, build):
-        """build(the model's rows), kept in the cache until a row changes."""
+        """build(the model's rows), kept until a row changes: in the shared cache, and a copy
+        in this process (versioned_copies; the key holds the version), since a request asks
+        for the options of several filters several times (cleaning, counts, chips)."""
         key = f"filtering:{self.model_label}:{what}:{self.version.get()}"
-        value = self._copies.get(key)
-        if value is not None:
-            return value
-        value = cache.get(key)
+        value = versioned_copies.get(key)
         if value is None:
             from django.apps import apps
 
             value = build(apps.get_model(self.model_label).objects)
-            cache.set(key, value, 24 * 60 * 60)
-        if len(self._copies) >= self.MAX_COPIES:
-            self._copies.clear()  # old versions' copies: never asked for again
-        self._copies[key] = value
+            versioned_copies.set(key, value, 24 * 60 * 60)
         return value

@@ -30,6 +30,11 @@ def in_any_language(field, value):
     return query
 
 
+def every_translation(obj, field):
+    """`field` of `obj` in every site language, in LANGUAGES order ("" where it is empty)."""
+    return [getattr(obj, f"{field}_{code}", "") or "" for code in LANGUAGE_CODES]
+
+
 def first_translation(obj, field, preferred=()):
     """(language, text) of `field` in the first language that has it, `preferred` ones first.
 

@@ -1,8 +1,9 @@
 """Belgium's geography from Statbel (REFNIS codes), and the base of sourced reference data."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from healing_together.i18n import every_translation
 
 from ..querysets import MunicipalityQuerySet
 
@@ -77,7 +78,7 @@ class Municipality(SourcedModel):
         return (self.latitude, self.longitude)
 
     def all_names(self):
-        return [getattr(self, f"name_{code}") or "" for code, _n in settings.LANGUAGES]
+        return every_translation(self, "name")
 
 
 class PostalCode(models.Model):
