@@ -1,9 +1,21 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from healing_together.cache import versioned_copies
 
 from .factories import load_taxonomies_and_helplines, make_geography
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, whatever an earlier test activated
+    (a test that reads a translated field without choosing a language would otherwise
+    depend on the order the tests run in)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
