@@ -1,12 +1,12 @@
 """The group list's result cards: the parts that depend only on the group, rendered once.
 
-A card (templates/directory/_group_card.html) marks with `{% card_part "name" %}` what
-depends only on the group and the page's language: badges, name and summary; when it meets,
-for whom, languages and cost. Those parts are kept in the cache per group, language and
-content version (healing_together.cache: any change to a group, its organisation, place or
-terms bumps it) and per version of the card template. What depends on the visitor's query
-(the "Where" line: "serves your area", the distance) stays outside the parts and is rendered
-on every request.
+A card (`{% group_card %}`, directory/templatetags/directory_cards.py) has two parts that
+depend only on the group and the page's language (templates/directory/card/): badges, name
+and summary; when it meets, for whom, languages and cost. Those parts are kept in the cache
+per group, language and content version (healing_together.cache: any change to a group, its
+organisation, place or terms bumps it) and per version of the part templates. What depends
+on the visitor's query (the "Where" line: "serves your area", the distance) stays outside
+the parts and is written on every request.
 
 "Next: Tuesday 3 December at 19:00" is computed from the current time, so a part showing it
 is kept only until that session starts; after that the card is rendered again.
@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 
 from healing_together.cache import content_version, versioned_copies
 
-CARD_TEMPLATE = "directory/_group_card.html"
+PART_TEMPLATES = {"head": "directory/card/_head.html", "facts": "directory/card/_facts.html"}
 # Long enough for a busy list to be served from the cache; short enough that a deploy that
 # changes only a translation (the template's own changes are in the key) shows within the hour.
 CARD_SECONDS = 60 * 60
@@ -36,9 +36,9 @@ CARD_SECONDS = 60 * 60
 
 @functools.cache
 def template_version():
-    """A digest of the card template's source: a new card layout never meets old parts."""
-    source = get_template(CARD_TEMPLATE).template.source
-    return hashlib.sha256(source.encode()).hexdigest()[:12]
+    """A digest of the part templates' sources: a new card layout never meets old parts."""
+    sources = (get_template(name).template.source for name in PART_TEMPLATES.values())
+    return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:12]
 
 
 def complete(groups, source):
