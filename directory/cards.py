@@ -11,17 +11,16 @@ the parts and is written on every request.
 "Next: Tuesday 3 December at 19:00" is computed from the current time, so a part showing it
 is kept only until that session starts; after that the card is rendered again.
 
-`GroupCards.load(groups, source, prefetches)` reads every card of a page in one round trip;
-for the cards not found it reads the rest of their groups from `source` (the page was read
-with only what the uncached "Where" line needs) and their terms and languages, one query
-each whatever the page size; `save()`, after the page is rendered, stores the parts rendered
-for them.
+`GroupCards.load(groups, read_rest)` reads every card of a page in one round trip; for the
+cards not found, `read_rest(missing)` reads the rest of their groups (the page was read with
+only what the uncached "Where" line needs) with their terms and languages, a constant
+number of queries whatever the page size, and only then; `save()`, after the page is
+rendered, stores the parts rendered for them.
 """
 
 import functools
 import hashlib
 
-from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -41,23 +40,6 @@ def template_version():
     return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:12]
 
 
-def complete(groups, source):
-    """Fill in the fields `groups` were read without, from `source`, in one query.
-
-    The values go straight into each instance's __dict__, where Django looks for a loaded
-    field (a deferred one is read on first access, one query per group and field). A group
-    deleted in between keeps its few fields; its card's parts are then rendered from them.
-    """
-    whole = source.in_bulk([group.pk for group in groups])
-    for group in groups:
-        other = whole.get(group.pk)
-        if other is None:
-            continue
-        for attname in group.get_deferred_fields():
-            if attname in other.__dict__:
-                group.__dict__[attname] = other.__dict__[attname]
-
-
 class GroupCards:
     """The cached parts of the cards of one page of groups, in the current language."""
 
@@ -71,9 +53,9 @@ class GroupCards:
         self.fresh = {}  # {group pk: entry} rendered in this request, to store
 
     @classmethod
-    def load(cls, groups, source=None, prefetches=()):
-        """The parts found for `groups`. The others are completed from `source` (a queryset
-        of whole groups) when they were read with only some fields, and get `prefetches`."""
+    def load(cls, groups, read_rest=None):
+        """The parts found for `groups`; `read_rest(missing)` completes the groups whose parts
+        must be rendered (GroupQuerySet.complete_for_cards)."""
         cards = cls(translation.get_language(), content_version.get(), timezone.now())
         keys = {group.pk: cards.key(group.pk) for group in groups}
         found = versioned_copies.get_many(list(keys.values())) if keys else {}
@@ -84,10 +66,8 @@ class GroupCards:
                 cards.parts[group.pk] = entry["parts"]
             else:
                 missing.append(group)
-        if missing and source is not None:
-            complete(missing, source)
-        if missing and prefetches:
-            prefetch_related_objects(missing, *prefetches)
+        if missing and read_rest is not None:
+            read_rest(missing)
         for group in missing:
             # A part showing the next session is true until that session starts.
             cards.fresh[group.pk] = {"parts": {}, "until": group.next_session(cards.now)}

@@ -44,9 +44,7 @@ class GroupListView(TolerantFilterView):
         filterset = self.filterset
         # The page's groups, read here once; the cards' cached parts in one round trip.
         self.cards = GroupCards.load(
-            list(context["page_obj"].object_list),
-            Group.objects.select_related("municipality"),
-            Group.objects.card_prefetches(),
+            list(context["page_obj"].object_list), Group.objects.complete_for_cards
         )
         context[GroupCards.context_name] = self.cards
         total = context["paginator"].count
