@@ -340,6 +340,13 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
+# Cross-origin isolation (with the opener policy above): a page may embed only what its own
+# origin serves, or what another origin explicitly allows, so no other site's resource ends up
+# in this site's process. Every page, the admin and local media are same-origin. Map tiles and
+# media on S3 are not, and their hosts send no Cross-Origin-Resource-Policy: then
+# `credentialless` still loads them, without cookies (browsers that do not know the value
+# ignore the header, which also loads them).
+CROSS_ORIGIN_EMBEDDER_POLICY = "credentialless" if MAP_TILE_URL or MEDIA_ORIGIN else "require-corp"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
