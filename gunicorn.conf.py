@@ -28,7 +28,7 @@ keepalive = 5  # seconds; the reverse proxy in front reuses connections
 # gunicorn's gthread worker (27.0.1, pinned) hands every accepted connection to a thread, which
 # waits up to 5 s for the first byte and then blocks, without any timeout, until the request head
 # is complete: 30 connections that send nothing, or half a header, left /healthz unanswered for
-# minutes with 2 threads. More threads only raise the number an attacker needs, and a gevent
+# more than 20 s with 2 threads. More threads only raise the number an attacker needs, and a gevent
 # worker would change how Django holds its database connections (one per greenlet). Instead the
 # worker below reads request heads without a thread: a connection only gets one once its whole
 # head (up to the blank line) has arrived; until then it waits in the worker's poller, which costs
@@ -36,9 +36,9 @@ keepalive = 5  # seconds; the reverse proxy in front reuses connections
 # within GUNICORN_HEADER_TIMEOUT seconds, is closed. Request bodies are read by the thread that
 # serves the request: the proxy in front (deploy/Caddyfile) buffers them, so only complete bodies
 # reach gunicorn (docs/deploy.md, "Slow clients and timeouts").
-header_timeout = float(os.environ.get("GUNICORN_HEADER_TIMEOUT") or 10)
+_HEADER_TIMEOUT = float(os.environ.get("GUNICORN_HEADER_TIMEOUT") or 10)
 _HEAD_END = b"\r\n\r\n"
-_HEAD_MAX = 64 * 1024  # more than any valid head (gunicorn's own limits reject it with a 400)
+_HEAD_MAX = 64 * 1024  # more than any head gunicorn's own limits accept
 _WAIT, _READY, _CLOSE = "wait", "ready", "close"
 
 
@@ -54,21 +54,22 @@ class HeadFirstThreadWorker(gthread.ThreadWorker):
         return super().handle(conn)
 
     def _gather_head(self, conn):
-        if conn.initialized and conn.parser.unreader.buf.getbuffer().nbytes:
-            return _READY  # a pipelined request already read ahead by the previous one
         if getattr(conn, "head", None) is None:  # the start of a request
-            conn.head = bytearray()
-            conn.head_deadline = time.monotonic() + header_timeout
-        try:
-            data = conn.sock.recv(_HEAD_MAX, socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            data = None
-        except OSError:
-            return _CLOSE
-        if data == b"":
-            return _CLOSE  # the client went away
-        conn.head += data or b""
-        if _HEAD_END in conn.head or len(conn.head) > _HEAD_MAX:
+            # Bytes the previous request on this connection read ahead (pipelining) come first.
+            ahead = conn.parser.unreader.take_buffered() if conn.initialized else b""
+            conn.head = bytearray(ahead)
+            conn.head_deadline = time.monotonic() + _HEADER_TIMEOUT
+        if not self._head_complete(conn.head):
+            try:
+                data = conn.sock.recv(_HEAD_MAX, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                data = None
+            except OSError:
+                return _CLOSE
+            if data == b"":
+                return _CLOSE  # the client went away
+            conn.head += data or b""
+        if self._head_complete(conn.head):
             conn.sock.setblocking(True)
             conn.init()  # creates the parser; the bytes read so far go back in front of it
             conn.parser.unreader.unread(bytes(conn.head))
@@ -78,6 +79,11 @@ class HeadFirstThreadWorker(gthread.ThreadWorker):
         if time.monotonic() > conn.head_deadline:
             return _CLOSE
         return _WAIT
+
+    @staticmethod
+    def _head_complete(head):
+        # Past the limit, the parser gets it anyway and answers 400 (limit_request_field_size).
+        return _HEAD_END in head or len(head) > _HEAD_MAX
 
 
 worker_class = HeadFirstThreadWorker
