@@ -365,6 +365,14 @@ CADDY = Path("/usr/bin/caddy")
 CADDYFILE = REPO_ROOT / "deploy" / "Caddyfile"
 
 
+def caddy_version_env():
+    """The variables deploy/Caddyfile needs for the installed Caddy: versions before 2.6.4 spell
+    request body buffering differently (see the Caddyfile's snippets)."""
+    version = run(CADDY, "version", timeout=30).stdout.split()[0].lstrip("v")
+    numbers = tuple(int(part) for part in version.split("-")[0].split(".")[:3])
+    return {"CADDY_BODY_BUFFERING": "body_buffering_2.6"} if numbers < (2, 6, 4) else {}
+
+
 @contextlib.contextmanager
 def caddy(upstream_ports, log_path, port=None):
     """deploy/Caddyfile on loopback: plain HTTP on a free port in front of gunicorn servers on
@@ -380,6 +388,7 @@ def caddy(upstream_ports, log_path, port=None):
         "SITE_DOMAIN": f":{port}",
         "APP_UPSTREAMS": " ".join(f"127.0.0.1:{upstream}" for upstream in upstream_ports),
         "CADDY_ADMIN": "off",
+        **caddy_version_env(),
     }
     with log_path.open("w") as log:
         process = subprocess.Popen(

@@ -250,6 +250,7 @@ def test_caddy_accepts_the_caddyfile(tmp_path):
             "PATH": "/usr/bin:/bin",
             "SITE_DOMAIN": "healing-together.example",
             "HOME": str(tmp_path),
+            **servers.caddy_version_env(),
         },
         capture_output=True,
         text=True,
