@@ -35,9 +35,10 @@ keepalive = 5  # seconds; the reverse proxy in front reuses connections
 # nothing. A connection that sends nothing for `keepalive` seconds, or whose head is not complete
 # within GUNICORN_HEADER_TIMEOUT seconds, is closed. Request bodies are read by the thread that
 # serves the request: the proxy in front (deploy/Caddyfile) buffers them, so only complete bodies
-# reach gunicorn (docs/deploy.md, "Slow clients and timeouts").
+# reach gunicorn (docs/deploy.md, "Slow clients and timeouts"). The class relies on gthread's
+# internals: after upgrading gunicorn, run tests/deploy/test_slow_clients.py.
 _HEADER_TIMEOUT = float(os.environ.get("GUNICORN_HEADER_TIMEOUT") or 10)
-_HEAD_END = b"\r\n\r\n"
+_HEAD_ENDS = (b"\r\n\r\n", b"\n\n")  # the second only so the parser can refuse it (400)
 _HEAD_MAX = 64 * 1024  # more than any head gunicorn's own limits accept
 _WAIT, _READY, _CLOSE = "wait", "ready", "close"
 
@@ -83,7 +84,7 @@ class HeadFirstThreadWorker(gthread.ThreadWorker):
     @staticmethod
     def _head_complete(head):
         # Past the limit, the parser gets it anyway and answers 400 (limit_request_field_size).
-        return _HEAD_END in head or len(head) > _HEAD_MAX
+        return any(end in head for end in _HEAD_ENDS) or len(head) > _HEAD_MAX
 
 
 worker_class = HeadFirstThreadWorker
