@@ -46,17 +46,19 @@ def slow_clients(port, heads=(), bodies=()):
                 with contextlib.suppress(OSError):
                     sock.send(b"x")
 
+    sender = threading.Thread(target=trickle, daemon=True)
     try:
         for start in [*heads, *bodies]:
             sock = socket.create_connection(("127.0.0.1", port), timeout=5)
             sockets.append(sock)
             if start:
                 sock.sendall(start)
-        sender = threading.Thread(target=trickle, daemon=True)
         sender.start()
         yield sockets
     finally:
         stop.set()
+        if sender.is_alive():
+            sender.join(timeout=10)
         for sock in sockets:
             sock.close()
 
