@@ -340,6 +340,18 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
+# Cross-origin isolation (with the opener policy above): a page may embed only what its own
+# origin serves, or what another origin explicitly allows, so no other site's resource ends up
+# in this site's process. Every page, the admin and local media are same-origin. Map tiles and
+# media on S3 are not, and their hosts send no Cross-Origin-Resource-Policy: then
+# `credentialless` still loads them, without cookies (browsers that do not know the value
+# ignore the header, which also loads them).
+CROSS_ORIGIN_EMBEDDER_POLICY = "credentialless" if MAP_TILE_URL or MEDIA_ORIGIN else "require-corp"
+# No Subresource Integrity (integrity=…): the public pages load one stylesheet and no script
+# file, the admin only Django's own files, all from this origin: a hash would guard only against
+# tampering on the host that also serves the HTML (and could change the hash as easily). With a
+# CDN in front of /static/ that rewrites CSS (minifying, say), every page would lose its styles.
+# MDN Observatory scores SRI on <script src> only, so it would not raise the score either.
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -357,3 +357,63 @@ def throwaway_cluster():
         yield cluster
     finally:
         cluster.remove()
+
+
+# --- Caddy --------------------------------------------------------------------------------------
+
+CADDY = Path("/usr/bin/caddy")
+CADDYFILE = REPO_ROOT / "deploy" / "Caddyfile"
+
+
+def caddy_version_env():
+    """The variables deploy/Caddyfile needs for the installed Caddy: versions before 2.6.4 spell
+    request body buffering differently (see the Caddyfile's snippets)."""
+    version = run(CADDY, "version", timeout=30).stdout.split()[0].lstrip("v")
+    numbers = tuple(int(part) for part in version.split("-")[0].split(".")[:3])
+    return {"CADDY_BODY_BUFFERING": "body_buffering_2.6"} if numbers < (2, 6, 4) else {}
+
+
+@contextlib.contextmanager
+def caddy(upstream_ports, log_path, port=None):
+    """deploy/Caddyfile on loopback: plain HTTP on a free port in front of gunicorn servers on
+    `upstream_ports`, no admin endpoint; killed on exit."""
+    assert CADDY.exists(), f"Caddy is not installed at {CADDY}"
+    port = port or free_port()
+    home = Path(tempfile.mkdtemp(prefix="ht-caddy-"))
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),  # certificates and autosaved config go here, not in ~/.local
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "SITE_DOMAIN": f":{port}",
+        "APP_UPSTREAMS": " ".join(f"127.0.0.1:{upstream}" for upstream in upstream_ports),
+        "CADDY_ADMIN": "off",
+        **caddy_version_env(),
+    }
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(CADDY), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+            cwd=home,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(process, port, log_path)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            assert process.poll() is None, f"caddy exited:\n{server.log()}"
+            try:
+                if server.get("/healthz", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, f"caddy not up within {STARTUP_TIMEOUT} s"
+            time.sleep(0.2)
+        yield server
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        shutil.rmtree(home, ignore_errors=True)

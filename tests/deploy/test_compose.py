@@ -156,7 +156,9 @@ def test_the_load_balancer_reaches_both_apps_and_checks_their_health(services):
     caddyfile = CADDYFILE.read_text()
     port = 8000  # gunicorn.conf.py's default PORT, which compose does not change
     assert "PORT" not in environment(services["app1"])
-    assert re.search(rf"reverse_proxy\s+app1:{port}\s+app2:{port}\b", caddyfile)
+    # The upstreams are {$APP_UPSTREAMS:…}, so a test can point the same file at loopback.
+    upstreams = rf"reverse_proxy\s+\{{\$APP_UPSTREAMS:app1:{port}\s+app2:{port}\}}"
+    assert re.search(upstreams, caddyfile)
     assert re.search(r"^\s*health_uri\s+/healthz\s*$", caddyfile, flags=re.MULTILINE)
     # The client's address comes from Caddy, not from a header the client could send.
     assert "header_up X-Forwarded-For {remote_host}" in caddyfile
@@ -248,6 +250,7 @@ def test_caddy_accepts_the_caddyfile(tmp_path):
             "PATH": "/usr/bin:/bin",
             "SITE_DOMAIN": "healing-together.example",
             "HOME": str(tmp_path),
+            **servers.caddy_version_env(),
         },
         capture_output=True,
         text=True,

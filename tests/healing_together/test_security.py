@@ -1,4 +1,5 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -42,6 +43,7 @@ def test_security_headers_on_every_public_page(client, every_page):
         assert response["Referrer-Policy"] == "same-origin"
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
         assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+        assert response["Cross-Origin-Embedder-Policy"] == "require-corp"
         assert response["X-Frame-Options"] == "DENY"
         assert response["Strict-Transport-Security"].startswith("max-age=31536000")
         # Privacy: a page without a CSRF-protected form sets no cookie at all (the footer's
@@ -55,6 +57,94 @@ def test_pages_load_nothing_from_another_host(client, every_page):
         html = client.get(path).content.decode()
         for attribute in ('src="http', "src='http", 'href="//', 'rel="stylesheet" href="http'):
             assert attribute not in html, path
+
+
+def same_origin_references(html):
+    """The src/href values of a page that point at another host (none may)."""
+    return [
+        url
+        for url in re.findall(r"""(?:src|href)=["']([^"']+)""", html)
+        if re.match(r"(?:[a-z][a-z0-9+.-]*:)?//", url, flags=re.IGNORECASE)
+        and not url.startswith(("https://testserver/", "http://testserver/"))
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/login/",  # signed out: the sign-in page
+        "/admin/",
+        "/admin/directory/group/",
+        "/admin/directory/group/add/",
+        "/admin/articles/article/add/",
+    ],
+)
+def test_the_admin_is_cross_origin_isolated_and_embeds_only_its_own_files(
+    client, admin_client, path
+):
+    """require-corp blocks any embedded resource another origin does not explicitly share: the
+    admin must load nothing from elsewhere (links to other sites are fine, embeds are not)."""
+    response = (client if "login" in path else admin_client).get(path, secure=True)
+    assert response.status_code == 200, path
+    assert response["Cross-Origin-Embedder-Policy"] == "require-corp"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    html = response.content.decode()
+    embeds = re.findall(r"<(?:script|img|link|iframe|video|audio|source)\b[^>]*>", html)
+    assert not [tag for tag in embeds if same_origin_references(tag)], path
+
+
+def test_the_stylesheet_every_page_embeds_is_same_origin_and_marked_so(client):
+    html = client.get("/nl/", secure=True).content.decode()
+    [stylesheet] = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert stylesheet.startswith("/static/")
+    response = client.get(stylesheet, secure=True)
+    assert response.status_code == 200
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+COEP_PROBE = """
+import django
+django.setup()
+from django.conf import settings
+print(settings.CROSS_ORIGIN_EMBEDDER_POLICY)
+"""
+
+
+@pytest.mark.parametrize(
+    ("variables", "policy"),
+    [
+        ({}, "require-corp"),
+        ({"MAP_TILE_URL": "https://tile.example.org/{z}/{x}/{y}.png"}, "credentialless"),
+        ({"MEDIA_S3_BUCKET": "ht-media", "MEDIA_S3_REGION": "eu-west-1"}, "credentialless"),
+    ],
+)
+def test_cross_origin_images_relax_the_embedder_policy_to_credentialless(
+    tmp_path, variables, policy
+):
+    """Map tiles and S3 media come from hosts that send no Cross-Origin-Resource-Policy:
+    require-corp would blank them; credentialless loads them without cookies."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="healing-together.be",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="healing_together.settings",
+        AWS_ACCESS_KEY_ID="test-key-id",
+        AWS_SECRET_ACCESS_KEY="test-secret",  # noqa: S106 (not a real secret)
+        **variables,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", COEP_PROBE],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == policy
 
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
