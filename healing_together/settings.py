@@ -172,21 +172,27 @@ REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis with a circuit breaker (see the module's docstring).
+            "BACKEND": "healing_together.cache_backend.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ht"),
-            # Redis down: reads miss and writes are dropped (logged) instead of failing pages;
-            # /readyz still reports the cache as failing.
+            # Redis down or frozen: reads miss and writes are dropped instead of failing pages.
+            # A call waits at most REDIS_TIMEOUT_MS (Redis answers a healthy call in well under
+            # a millisecond); after a failure the cache is skipped for REDIS_BREAKER_SECONDS,
+            # with one warning in the log. /readyz reports the cache failing meanwhile.
             "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_TIMEOUT_MS", 100) / 1000,
+                "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_MS", 100) / 1000,
                 "IGNORE_EXCEPTIONS": True,
+                "CIRCUIT_BREAKER_SECONDS": env_int("REDIS_BREAKER_SECONDS", 30),
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public forms' rate limits (healing_together.public_forms.over_rate_limit) let a visitor
+# through when the cache cannot count, instead of refusing everyone while Redis is down.
+RATELIMIT_FAIL_OPEN = True
 # Public pages are cached this many seconds for anonymous visitors (0: off). Off by default
 # without Redis: each process's local-memory cache would miss the other processes' changes.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
