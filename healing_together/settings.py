@@ -161,10 +161,33 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT compilation costs more than it saves on this site's small, indexed queries.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-    # Fail fast when the database is unreachable, so visitors get the 503 page quickly.
-    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    # Every wait for the database is bounded, so a slow, frozen or unreachable server becomes
+    # the 503 page within seconds instead of holding gunicorn threads (docs/deploy.md).
+    # Django's backend plus a bound on each wait for the server's answer (see its docstring).
+    DATABASES["default"]["ENGINE"] = "healing_together.db_backend"
+    _statement_timeout = env_int("DATABASE_STATEMENT_TIMEOUT", 5)  # seconds; 0: none
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # JIT compilation costs more than it saves on this site's small, indexed queries. The
+        # server cancels any statement still running after DATABASE_STATEMENT_TIMEOUT (pages
+        # take milliseconds; a migration that builds a big index may need it set to 0).
+        options=f"-c jit=off -c statement_timeout={_statement_timeout * 1000}",
+        # Opening a connection: libpq gives up after this many seconds (2 at least).
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT", 3),
+        # A server that stops answering (frozen, or its host gone): psycopg gives up waiting
+        # for an answer after this many seconds, a little after the server's own
+        # statement_timeout would have cancelled a merely slow query.
+        wait_timeout=env_int(
+            "DATABASE_WAIT_TIMEOUT", _statement_timeout + 1 if _statement_timeout else 0
+        ),
+        # A connection kept between requests (CONN_MAX_AGE) to a host that vanished without a
+        # word (network cut, VM gone): TCP probes it after 10 s idle, every 3 s, 3 times, and
+        # data left unacknowledged for DATABASE_TCP_USER_TIMEOUT_MS fails the connection.
+        keepalives=1,
+        keepalives_idle=env_int("DATABASE_KEEPALIVES_IDLE", 10),
+        keepalives_interval=env_int("DATABASE_KEEPALIVES_INTERVAL", 3),
+        keepalives_count=env_int("DATABASE_KEEPALIVES_COUNT", 3),
+        tcp_user_timeout=env_int("DATABASE_TCP_USER_TIMEOUT_MS", 6000),
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -14,17 +14,22 @@ import os
 import re
 import signal
 import time
+from importlib import import_module
 from unittest import mock
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, connection
+from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
+from django.urls import path
 
 from healing_together import middleware
 from healing_together.cache_backend import CircuitBreaker, breaker_for
+from healing_together.db_backend.base import BoundedConnection, ServerNotAnswering
 from healing_together.middleware import (
     RETRY_AFTER_SECONDS,
     close_broken_connections,
@@ -265,8 +270,8 @@ def test_with_redis_down_pages_and_forms_still_answer(client, settings, referenc
         }
     }
     settings.PAGE_CACHE_SECONDS = 300
-    for path in ("/nl/groepen/?audience=caregivers", "/fr/articles/", "/en/newsletter/"):
-        assert client.get(path).status_code == 200, path
+    for page in ("/nl/groepen/?audience=caregivers", "/fr/articles/", "/en/newsletter/"):
+        assert client.get(page).status_code == 200, page
     assert client.get("/readyz").status_code == 503
 
 
@@ -374,3 +379,67 @@ def test_a_frozen_redis_costs_one_short_timeout_then_is_skipped_until_it_answers
             time.sleep(0.2)
     records = breaker_warnings(caplog)
     assert [r.levelname for r in records] == ["WARNING", "INFO"]
+
+
+# --- PostgreSQL slow or not answering: every wait is bounded (healing_together.db_backend) ----
+
+postgresql_only = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "healing_together.db_backend",
+    reason="PostgreSQL only: run with DATABASE_URL=postgres://…",
+)
+
+
+def slow_query(request):
+    """A statement the server cancels after 100 ms (as statement_timeout does for pages)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 100")
+        cursor.execute("SELECT pg_sleep(5)")
+    return HttpResponse("never")
+
+
+# The site's URLs (the 503 page links to them) plus the slow view.
+urlpatterns = [path("slow/", slow_query), *import_module(settings.ROOT_URLCONF).urlpatterns]
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_settings_bound_every_statement_and_every_wait():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "5s"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW tcp_user_timeout")  # the server's view of the client's socket
+    raw = connection.connection
+    assert isinstance(raw, BoundedConnection)
+    assert raw.wait_timeout == 6  # a second after the server's own statement_timeout
+    assert raw.info.get_parameters()["keepalives"] == "1"
+    assert raw.info.get_parameters()["tcp_user_timeout"] == "6000"
+
+
+@postgresql_only
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_statement_the_server_cancels_is_the_503_page(client, caplog):
+    response = client.get("/slow/", headers={"accept-language": "en"})
+    assert_friendly_503(response, "en")
+    assert "canceling statement due to statement timeout" in caplog.text
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_server_that_does_not_answer_is_given_up_on_and_the_connection_closed():
+    """pg_sleep with no statement_timeout stands for a frozen server: no answer comes."""
+    raw = connection.get_new_connection(connection.get_connection_params())
+    try:
+        raw.wait_timeout = 0.5
+        raw.execute("SET statement_timeout = 0")
+        started = time.monotonic()
+        with pytest.raises(ServerNotAnswering, match="did not answer within 0.5 s"):
+            raw.execute("SELECT pg_sleep(3)")
+        assert time.monotonic() - started < 2
+        assert raw.closed  # never used again mid-protocol
+        # Through Django, that is an OperationalError: the 503 page.
+        assert issubclass(ServerNotAnswering, psycopg.OperationalError)
+    finally:
+        raw.close()
