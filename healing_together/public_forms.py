@@ -6,7 +6,7 @@ import logging
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 HONEYPOT_FIELD = "website"
 logger = logging.getLogger(__name__)
@@ -62,15 +62,33 @@ def over_rate_limit(request, group, rate):
     True when the visitor is over the limit. Only the count is kept, in the cache, under a
     hashed key: the address itself is never stored.
     """
+    return over_limit(group, rate, client_ip(request))
+
+
+def over_limit(group, rate, value):
+    """Count one more event for `value` (an IP address, a keyed hash of an email address…)
+    against `rate` in `group`; True when it is over. The one counter of every public limit.
+
+    The cache unavailable (Redis down, or skipped by the circuit breaker): False, and a
+    warning in the log. django-ratelimit would refuse everyone instead (it fails closed unless
+    RATELIMIT_FAIL_OPEN, which the settings turn on), so a cache outage would become a site
+    where no form can be sent. We let visitors through: the honeypot and the CSRF check still
+    apply, and the limits hold again as soon as the cache is back.
+    """
     try:
-        return is_ratelimited(
-            request,
+        usage = get_usage(
+            None,  # the request is only read by key functions and method filters: none here
             group=group,
-            key=lambda _group, req: client_ip(req),
+            key=lambda _group, _request: value,
             rate=rate,
-            method=is_ratelimited.ALL,
+            method=get_usage.ALL,
             increment=True,
         )
-    except Exception:  # the cache (Redis) is down: let the visitor through, and say so in logs
+    except Exception:  # a cache backend that raises instead of ignoring its errors
         logger.warning("Rate limit %s not counted: the cache is unavailable.", group, exc_info=True)
         return False
+    if usage is None:  # RATELIMIT_FAIL_OPEN: the count could not be read or stored
+        if getattr(settings, "RATELIMIT_ENABLE", True):
+            logger.warning("Rate limit %s not counted: the cache is unavailable.", group)
+        return False
+    return usage["should_limit"]

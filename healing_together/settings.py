@@ -161,10 +161,33 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT compilation costs more than it saves on this site's small, indexed queries.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-    # Fail fast when the database is unreachable, so visitors get the 503 page quickly.
-    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    # Every wait for the database is bounded, so a slow, frozen or unreachable server becomes
+    # the 503 page within seconds instead of holding gunicorn threads (docs/deploy.md).
+    # Django's backend plus a bound on each wait for the server's answer (see its docstring).
+    DATABASES["default"]["ENGINE"] = "healing_together.db_backend"
+    _statement_timeout = env_int("DATABASE_STATEMENT_TIMEOUT", 5)  # seconds; 0: none
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # JIT compilation costs more than it saves on this site's small, indexed queries. The
+        # server cancels any statement still running after DATABASE_STATEMENT_TIMEOUT (pages
+        # take milliseconds; a migration that builds a big index may need it set to 0).
+        options=f"-c jit=off -c statement_timeout={_statement_timeout * 1000}",
+        # Opening a connection: libpq gives up after this many seconds (2 at least).
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT", 3),
+        # A server that stops answering (frozen, or its host gone): psycopg gives up waiting
+        # for an answer after this many seconds, a little after the server's own
+        # statement_timeout would have cancelled a merely slow query.
+        wait_timeout=env_int(
+            "DATABASE_WAIT_TIMEOUT", _statement_timeout + 1 if _statement_timeout else 0
+        ),
+        # A connection kept between requests (CONN_MAX_AGE) to a host that vanished without a
+        # word (network cut, VM gone): TCP probes it after 10 s idle, every 3 s, 3 times, and
+        # data left unacknowledged for DATABASE_TCP_USER_TIMEOUT_MS fails the connection.
+        keepalives=1,
+        keepalives_idle=env_int("DATABASE_KEEPALIVES_IDLE", 10),
+        keepalives_interval=env_int("DATABASE_KEEPALIVES_INTERVAL", 3),
+        keepalives_count=env_int("DATABASE_KEEPALIVES_COUNT", 3),
+        tcp_user_timeout=env_int("DATABASE_TCP_USER_TIMEOUT_MS", 6000),
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -172,21 +195,27 @@ REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis with a circuit breaker (see the module's docstring).
+            "BACKEND": "healing_together.cache_backend.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ht"),
-            # Redis down: reads miss and writes are dropped (logged) instead of failing pages;
-            # /readyz still reports the cache as failing.
+            # Redis down or frozen: reads miss and writes are dropped instead of failing pages.
+            # A call waits at most REDIS_TIMEOUT_MS (Redis answers a healthy call in well under
+            # a millisecond); after a failure the cache is skipped for REDIS_BREAKER_SECONDS,
+            # with one warning in the log. /readyz reports the cache failing meanwhile.
             "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_TIMEOUT_MS", 100) / 1000,
+                "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_MS", 100) / 1000,
                 "IGNORE_EXCEPTIONS": True,
+                "CIRCUIT_BREAKER_SECONDS": env_int("REDIS_BREAKER_SECONDS", 30),
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public forms' rate limits (healing_together.public_forms.over_rate_limit) let a visitor
+# through when the cache cannot count, instead of refusing everyone while Redis is down.
+RATELIMIT_FAIL_OPEN = True
 # Public pages are cached this many seconds for anonymous visitors (0: off). Off by default
 # without Redis: each process's local-memory cache would miss the other processes' changes.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)

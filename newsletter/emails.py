@@ -7,12 +7,13 @@ that let mail programs show their own unsubscribe button.
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
+
+from healing_together.public_forms import over_limit
 
 from . import tokens
 from .conf import setting
@@ -103,17 +104,12 @@ def already_subscribed(subscriber, base):
 def may_mail(email):
     """Count a sign-up email to this address; False once it had enough this hour.
 
-    The address is kept in the cache only as a keyed hash, for an hour.
+    The same counter as the forms' per-address limits (so the same answer when the cache is
+    down: the email is sent). The address is counted only as a keyed hash.
     """
     digest = salted_hmac("newsletter.mail-limit", email.lower(), algorithm="sha256").hexdigest()
-    key = f"newsletter:mails:{digest[:40]}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count <= setting("MAILS_PER_ADDRESS_PER_HOUR")
+    rate = f"{setting('MAILS_PER_ADDRESS_PER_HOUR')}/h"
+    return not over_limit("newsletter.mails", rate, digest)
 
 
 def send_signup_mail(subscriber, already_confirmed, base):

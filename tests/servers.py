@@ -417,3 +417,67 @@ def caddy(upstream_ports, log_path, port=None):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
         shutil.rmtree(home, ignore_errors=True)
+
+
+# --- Redis --------------------------------------------------------------------------------------
+
+
+class RedisServer:
+    """A throwaway redis-server on a free port: no persistence, its own process group."""
+
+    def __init__(self, process, port):
+        self.process = process
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+
+    def ping(self, timeout=1):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64) == b"+PONG\r\n"
+
+
+@contextlib.contextmanager
+def throwaway_redis():
+    redis_server = shutil.which("redis-server")
+    assert redis_server, "redis-server is not installed"
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            redis_server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    server = RedisServer(process, port)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            try:
+                if server.ping():
+                    break
+            except OSError:  # not listening yet
+                pass
+            assert process.poll() is None, f"redis-server exited with {process.returncode}"
+            assert time.monotonic() < deadline, (
+                f"redis-server not answering within {STARTUP_TIMEOUT} s"
+            )
+            time.sleep(0.1)
+        yield server
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGCONT)  # a test may have left it frozen
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -34,3 +34,26 @@ def test_readyz_is_503_when_the_cache_fails(client):
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["cache"] == "failing"
+
+
+def test_healthz_touches_neither_database_nor_cache_nor_session(client, settings):
+    """A frozen database or Redis must not make the load balancer drop a healthy server."""
+    refuse = AssertionError("/healthz must not touch the database or the cache")
+    cache_class = "django.core.cache.backends.locmem.LocMemCache"
+    with (
+        mock.patch(
+            "django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
+            side_effect=refuse,
+        ),
+        mock.patch(f"{cache_class}.get", side_effect=refuse),
+        mock.patch(f"{cache_class}.get_many", side_effect=refuse),
+        mock.patch(f"{cache_class}.set", side_effect=refuse),
+        mock.patch(f"{cache_class}.add", side_effect=refuse),
+    ):
+        response = client.get("/healthz", headers={"cookie": "sessionid=abc; csrftoken=x"})
+    assert response.status_code == 200
+    middleware = settings.MIDDLEWARE
+    health = middleware.index("healing_together.middleware.HealthCheckMiddleware")
+    assert health < middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
+    assert health < middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    assert health < middleware.index("healing_together.page_cache.PageCacheMiddleware")

@@ -1,8 +1,20 @@
+"""The public forms' shared parts: the per-address rate limit (and what it does when the cache
+cannot count) and the visitor's address behind the proxy."""
+
+import logging
 from unittest import mock
 
+import pytest
 from django.test import RequestFactory
 
+from directory.models import CorrectionReport, Group
 from healing_together.public_forms import client_ip, over_rate_limit
+from newsletter.models import Subscriber
+from tests import servers
+from tests.directory.test_corrections import correction_url
+from tests.directory.test_proposals import post as post_proposal
+from tests.factories import make_group
+from tests.newsletter.conftest import signup_data, url
 
 
 def test_rate_limit_counts_per_address(settings):
@@ -13,13 +25,112 @@ def test_rate_limit_counts_per_address(settings):
     assert over_rate_limit(other, "test-form", "2/h") is False
 
 
-def test_a_cache_outage_lets_visitors_through_instead_of_failing(caplog):
+def test_a_cache_that_raises_lets_visitors_through_instead_of_failing(caplog):
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.9")
-    with mock.patch(
-        "healing_together.public_forms.is_ratelimited", side_effect=ConnectionError("down")
-    ):
+    with mock.patch("django_ratelimit.core.caches") as caches:
+        caches.__getitem__.return_value.add.side_effect = ConnectionError("down")
         assert over_rate_limit(request, "test-form", "1/h") is False
     assert "cache is unavailable" in caplog.text
+
+
+def redis_cache(location):
+    """The production cache settings (healing_together.cache_backend) for one Redis."""
+    return {
+        "default": {
+            "BACKEND": "healing_together.cache_backend.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.1,
+                "SOCKET_TIMEOUT": 0.1,
+                "IGNORE_EXCEPTIONS": True,
+                "CIRCUIT_BREAKER_SECONDS": 30,
+            },
+        }
+    }
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The production cache, on a port where no Redis listens (connections refused)."""
+    settings.CACHES = redis_cache(f"redis://127.0.0.1:{servers.free_port()}/0")
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def test_with_a_working_redis_the_limit_holds(settings):
+    with servers.throwaway_redis() as redis:
+        settings.CACHES = redis_cache(redis.url)
+        request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.10")
+        counted = [over_rate_limit(request, "test-form", "2/h") for _ in range(3)]
+    assert counted == [False, False, True]
+
+
+def test_with_redis_down_the_limit_lets_visitors_through_and_says_so(redis_down, caplog):
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.11")
+    with caplog.at_level(logging.WARNING, logger="healing_together.public_forms"):
+        counted = [over_rate_limit(request, "test-form", "2/h") for _ in range(3)]
+    assert counted == [False, False, False]
+    warnings = [r for r in caplog.records if r.name == "healing_together.public_forms"]
+    assert len(warnings) == 3
+    assert all("Rate limit test-form not counted" in r.getMessage() for r in warnings)
+
+
+# Every public form, posted more often than its limit (5 an hour) allows.
+POSTS = 7
+
+
+def send_proposals(client):
+    return [post_proposal(client, "en", name=f"Group {n}").status_code for n in range(POSTS)]
+
+
+def send_corrections(client):
+    group = make_group(name_en="Grief group")
+    path = correction_url(group, "en")
+    return [client.post(path, {"message": f"Fix {n}"}).status_code for n in range(POSTS)]
+
+
+def send_signups(client):
+    path = url("newsletter:subscribe")
+    return [
+        client.post(path, signup_data(email=f"p{n}@example.be")).status_code for n in range(POSTS)
+    ]
+
+
+FORMS = {
+    "propose": (send_proposals, lambda: Group.objects.count(), "directory.propose"),
+    "correction": (
+        send_corrections,
+        lambda: CorrectionReport.objects.count(),
+        "directory.correction",
+    ),
+    "newsletter": (send_signups, lambda: Subscriber.objects.count(), "newsletter.subscribe"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", FORMS)
+def test_with_redis_down_no_public_form_answers_429(
+    form, redis_down, client, reference, settings, caplog
+):
+    settings.EDITORS_EMAIL = "editors@example.org"
+    settings.NEWSLETTER = {**settings.NEWSLETTER, "SIGNUP_RATE": "5/h"}
+    send, saved, group = FORMS[form]
+    with caplog.at_level(logging.WARNING, logger="healing_together.public_forms"):
+        statuses = send(client)
+    assert statuses == [302] * POSTS
+    assert saved() == POSTS
+    assert f"Rate limit {group} not counted: the cache is unavailable." in caplog.messages
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", FORMS)
+def test_with_a_working_cache_every_public_form_still_answers_429(
+    form, client, reference, settings
+):
+    settings.EDITORS_EMAIL = "editors@example.org"
+    settings.NEWSLETTER = {**settings.NEWSLETTER, "SIGNUP_RATE": "5/h"}
+    send, saved, _group = FORMS[form]
+    assert send(client) == [302] * 5 + [429] * (POSTS - 5)
+    assert saved() == 5
 
 
 def test_behind_the_proxy_the_appended_address_counts(settings):

@@ -2,21 +2,34 @@
 back by itself when the database does.
 
 The first tests fail the database in-process (every query raises OperationalError, as when the
-server refuses connections). The last one runs the real thing: gunicorn with production settings
+server refuses connections). One runs the real thing: gunicorn with production settings
 on a throwaway PostgreSQL 15 cluster that the test stops and starts again.
+
+Redis failing: the cache's circuit breaker, unit by unit and against a real redis-server that
+the test freezes (SIGSTOP) and thaws.
 """
 
 import contextlib
+import os
 import re
+import signal
+import time
+from importlib import import_module
 from unittest import mock
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, OperationalError
+from django.core.cache import cache
+from django.db import IntegrityError, OperationalError, connection
+from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
+from django.urls import path
 
 from healing_together import middleware
+from healing_together.cache_backend import CircuitBreaker, breaker_for
+from healing_together.db_backend.base import BoundedConnection, ServerNotAnswering
 from healing_together.middleware import (
     RETRY_AFTER_SECONDS,
     close_broken_connections,
@@ -257,6 +270,176 @@ def test_with_redis_down_pages_and_forms_still_answer(client, settings, referenc
         }
     }
     settings.PAGE_CACHE_SECONDS = 300
-    for path in ("/nl/groepen/?audience=caregivers", "/fr/articles/", "/en/newsletter/"):
-        assert client.get(path).status_code == 200, path
+    for page in ("/nl/groepen/?audience=caregivers", "/fr/articles/", "/en/newsletter/"):
+        assert client.get(page).status_code == 200, page
     assert client.get("/readyz").status_code == 503
+
+
+# --- Redis failing: the cache's circuit breaker (healing_together.cache_backend) ---------------
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def breaker_warnings(caplog):
+    return [r for r in caplog.records if r.name == "healing_together.cache_backend"]
+
+
+def test_the_breaker_opens_on_a_failure_and_tries_again_once_after_its_delay(caplog):
+    clock = FakeClock()
+    breaker = CircuitBreaker("redis://cache/0", delay=30, clock=clock)
+    assert breaker.allows()
+    breaker.succeeded()
+    assert not breaker.is_open
+
+    breaker.failed(TimeoutError("Timeout reading from socket"))
+    assert breaker.is_open
+    clock.now += 29.9
+    assert not breaker.allows()
+    clock.now += 0.2
+    assert breaker.allows()  # the one trial…
+    assert not breaker.allows()  # …while the other calls still skip the cache
+    breaker.failed(TimeoutError("again"))  # the trial fails: open for another delay
+    clock.now += 29.9
+    assert not breaker.allows()
+    clock.now += 0.2
+    assert breaker.allows()
+    breaker.succeeded()
+    assert not breaker.is_open
+    assert breaker.allows()
+    assert breaker.allows()
+
+    records = breaker_warnings(caplog)
+    assert [r.levelname for r in records] == ["WARNING", "INFO"]  # one per outage, not per call
+    assert "Cache redis://cache/0 failed (Timeout reading from socket)" in records[0].getMessage()
+    assert "skipped for 30 s" in records[0].getMessage()
+    assert "answers again" in records[1].getMessage()
+
+
+def test_the_breaker_never_logs_a_redis_password():
+    breaker = breaker_for("redis://:s3cret@redis.internal:6379/0", 30)
+    assert breaker.name == "redis://***@redis.internal:6379/0"
+
+
+def production_cache(location, breaker_seconds):
+    """settings.CACHES as the production settings write it, for one Redis location."""
+    return {
+        "default": {
+            "BACKEND": "healing_together.cache_backend.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.1,
+                "SOCKET_TIMEOUT": 0.1,
+                "IGNORE_EXCEPTIONS": True,
+                "CIRCUIT_BREAKER_SECONDS": breaker_seconds,
+            },
+        }
+    }
+
+
+def timed(call):
+    started = time.monotonic()
+    result = call()
+    return result, time.monotonic() - started
+
+
+def test_a_frozen_redis_costs_one_short_timeout_then_is_skipped_until_it_answers(settings, caplog):
+    """A real redis-server, frozen with SIGSTOP: one call waits for the 100 ms timeout, the
+    next ones skip Redis at once; thawed, it is used again after the breaker's delay."""
+    with servers.throwaway_redis() as redis_server:
+        settings.CACHES = production_cache(redis_server.url, breaker_seconds=1)
+        cache.set("greeting", "hello")
+        assert cache.get("greeting") == "hello"
+        assert cache.make_key("greeting")  # local work, never refused
+
+        os.kill(redis_server.process.pid, signal.SIGSTOP)
+        try:
+            value, first = timed(lambda: cache.get("greeting"))
+            assert value is None
+            assert first < 1  # the 100 ms socket timeout (the old settings: 2 s)
+            results = [timed(lambda: cache.get("greeting", "missed")) for _ in range(20)]
+            assert [value for value, _ in results] == ["missed"] * 20
+            assert sum(seconds for _, seconds in results) < 0.5  # nothing waits on Redis
+            assert cache.set("other", 1) is None
+            assert cache.add("other", 1) is None
+            assert cache.incr("counter") is None  # django-ratelimit's "could not count"
+            assert cache.make_key("greeting")
+        finally:
+            os.kill(redis_server.process.pid, signal.SIGCONT)
+
+        assert cache.get("greeting", "skipped") == "skipped"  # still within the delay
+        deadline = time.monotonic() + 10
+        while cache.get("greeting") != "hello":
+            assert time.monotonic() < deadline, "the cache was not used again after its delay"
+            time.sleep(0.2)
+    records = breaker_warnings(caplog)
+    assert [r.levelname for r in records] == ["WARNING", "INFO"]
+
+
+# --- PostgreSQL slow or not answering: every wait is bounded (healing_together.db_backend) ----
+
+postgresql_only = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "healing_together.db_backend",
+    reason="PostgreSQL only: run with DATABASE_URL=postgres://…",
+)
+
+
+def slow_query(request):
+    """A statement the server cancels after 100 ms (as statement_timeout does for pages)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 100")
+        cursor.execute("SELECT pg_sleep(5)")
+    return HttpResponse("never")
+
+
+# The site's URLs (the 503 page links to them) plus the slow view.
+urlpatterns = [path("slow/", slow_query), *import_module(settings.ROOT_URLCONF).urlpatterns]
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_settings_bound_every_statement_and_every_wait():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "5s"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW tcp_user_timeout")  # the server's view of the client's socket
+    raw = connection.connection
+    assert isinstance(raw, BoundedConnection)
+    assert raw.wait_timeout == 6  # a second after the server's own statement_timeout
+    assert raw.info.get_parameters()["keepalives"] == "1"
+    assert raw.info.get_parameters()["tcp_user_timeout"] == "6000"
+
+
+@postgresql_only
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_statement_the_server_cancels_is_the_503_page(client, caplog):
+    response = client.get("/slow/", headers={"accept-language": "en"})
+    assert_friendly_503(response, "en")
+    assert "canceling statement due to statement timeout" in caplog.text
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_server_that_does_not_answer_is_given_up_on_and_the_connection_closed():
+    """pg_sleep with no statement_timeout stands for a frozen server: no answer comes."""
+    raw = connection.get_new_connection(connection.get_connection_params())
+    try:
+        raw.wait_timeout = 0.5
+        raw.execute("SET statement_timeout = 0")
+        started = time.monotonic()
+        with pytest.raises(ServerNotAnswering, match="did not answer within 0.5 s"):
+            raw.execute("SELECT pg_sleep(3)")
+        assert time.monotonic() - started < 2
+        assert raw.closed  # never used again mid-protocol
+        # Through Django, that is an OperationalError: the 503 page.
+        assert issubclass(ServerNotAnswering, psycopg.OperationalError)
+    finally:
+        raw.close()
