@@ -403,3 +403,22 @@ def test_page_2_says_it_is_page_2_in_the_title_and_the_count(client, reference, 
     assert "page 2 sur 2" in count
     first = client.get("/fr/groupes/").content.decode()
     assert "page 1 sur" not in re.search(r"<title>(.*?)</title>", first, re.S).group(1)
+
+
+def test_filter_forms_share_no_field_state_they_could_change(reference):
+    """Forms copy their fields shallowly (healing_together.filtering.ShallowCopiedFields):
+    a change to one form's field, widget or messages never reaches another form."""
+    from directory.filters import GroupFilterSet
+
+    first = GroupFilterSet({"kind": ["support"]}).form
+    first.fields["kind"].widget.attrs["data-x"] = "1"
+    first.fields["kind"].error_messages["invalid_choice"] = "changed"
+    first.fields["kind"].validators.append(lambda value: None)
+    first.fields["kind"].label = "changed"
+    second = GroupFilterSet({}).form
+    assert first.fields["kind"] is not second.fields["kind"]
+    assert "data-x" not in second.fields["kind"].widget.attrs
+    assert second.fields["kind"].error_messages["invalid_choice"] != "changed"
+    assert second.fields["kind"].validators == GroupFilterSet({}).form.fields["kind"].validators
+    assert second.fields["kind"].label != "changed"
+    assert list(second.fields["kind"].choices) == list(first.fields["kind"].choices)
