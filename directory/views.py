@@ -1,5 +1,3 @@
-import csv
-
 from django.conf import settings
 from django.contrib import admin
 from django.core.paginator import Paginator
@@ -21,6 +19,7 @@ from healing_together.view_mixins import (
 
 from . import ical, maps, moderation, opendata
 from .cards import GroupCards
+from .csv import guard
 from .filters import GroupFilterSet
 from .forms import CorrectionForm, ProposalForm
 from .models import Group, Helpline, Municipality, Network, Platform
@@ -134,7 +133,7 @@ def csv_response(records, page):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="healing-together-groups.csv"'
     response["X-Total-Count"] = str(page.paginator.count)
-    writer = csv.DictWriter(response, fieldnames=opendata.CSV_COLUMNS, extrasaction="ignore")
+    writer = guard.DictWriter(response, fieldnames=opendata.CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for record in records:
         writer.writerow(opendata.flatten(record))

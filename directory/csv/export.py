@@ -1,7 +1,6 @@
 """The groups' CSV export: one row per group, every column of the table (table.py)."""
 
-import csv
-
+from directory.csv import guard
 from directory.csv.table import EDITOR_COLUMNS, columns
 
 BATCH_SIZE = 500
@@ -22,7 +21,7 @@ class _Echo:
 
 def export_lines(queryset):
     """The CSV file, line by line (UTF-8 with a byte-order mark, which spreadsheets need)."""
-    writer = csv.writer(_Echo())
+    writer = guard.writer(_Echo())
     names = columns()
     yield "\ufeff" + writer.writerow(names)
     for group in queryset.for_export().iterator(chunk_size=BATCH_SIZE):

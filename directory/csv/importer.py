@@ -19,7 +19,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.csv import cells, history
+from directory.csv import cells, guard, history
 from directory.csv.cells import ImportFileError
 from directory.csv.related import RelatedColumnsMixin
 from directory.csv.table import (
@@ -151,7 +151,7 @@ class GroupImporter(RelatedColumnsMixin):
                     )
                     continue
                 record = {
-                    name: cells.strip_formula_guard(cell.strip())
+                    name: guard.strip_formula_guard(cell.strip())
                     for name, cell in zip(header, values, strict=False)
                 }
                 records.append((number, record))

