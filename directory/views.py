@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -115,7 +121,10 @@ class GroupDataView(View):
     def get(self, request, *args, fmt="json", **kwargs):
         filterset = GroupFilterSet(request.GET, Group.objects.published().for_listing())
         queryset = filterset.qs.order_by("pk")
-        modified_after = opendata.parse_modified_after(request.GET.get("modified_after"))
+        try:
+            modified_after = opendata.parse_modified_after(request.GET.get("modified_after"))
+        except opendata.InvalidParameter as error:
+            return invalid_parameter(str(error), fmt)
         if modified_after:
             queryset = queryset.filter(updated_at__gt=modified_after)
         paginator = Paginator(queryset, self.page_size)
@@ -127,6 +136,13 @@ class GroupDataView(View):
             opendata.page_envelope(records, page, request, filterset.notes),
             json_dumps_params={"ensure_ascii": False, "indent": 1},
         )
+
+
+def invalid_parameter(message, fmt):
+    """400 with the message, as JSON for the JSON endpoint and as text for the CSV one."""
+    if fmt == "csv":
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
 
 
 def csv_response(records, page):
