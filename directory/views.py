@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from healing_together import csv_guard
 from healing_together.public_forms import over_rate_limit
 from healing_together.view_mixins import (
     PrivatePreviewMixin,
@@ -25,7 +26,6 @@ from healing_together.view_mixins import (
 
 from . import ical, maps, moderation, opendata
 from .cards import GroupCards
-from .csv import guard
 from .filters import GroupFilterSet
 from .forms import CorrectionForm, ProposalForm
 from .models import Group, Helpline, Municipality, Network, Platform
@@ -149,7 +149,7 @@ def csv_response(records, page):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="healing-together-groups.csv"'
     response["X-Total-Count"] = str(page.paginator.count)
-    writer = guard.DictWriter(response, fieldnames=opendata.CSV_COLUMNS, extrasaction="ignore")
+    writer = csv_guard.DictWriter(response, fieldnames=opendata.CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for record in records:
         writer.writerow(opendata.flatten(record))

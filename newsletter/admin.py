@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.csv import guard
+from healing_together import csv_guard
 
 from .models import Subscriber
 
@@ -118,7 +118,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
         response["Cache-Control"] = "no-store"
         # An address may start with = or +: the site's one guard against formulas.
-        writer = guard.writer(response)
+        writer = csv_guard.writer(response)
         writer.writerow(CSV_COLUMNS)
         for s in Subscriber.objects.confirmed().with_interests().order_by("confirmed_at", "pk"):
             writer.writerow(

@@ -3,8 +3,9 @@
 Each column is declared once, in the editors' file order: its name, the model field, the kind
 of value, whether it has a column per language (`name_nl`, `name_fr`, `name_en`), whether it is
 read-only (exported for people reading the file, ignored by the import) or required, and how
-it is exported (the writer guards every text cell against spreadsheet formulas: guard.py).
-The export (export.py) writes the columns in this order; the importer
+it is exported (the writer guards every text cell against spreadsheet formulas:
+healing_together/csv_guard.py). The export (export.py) writes the columns in this order; the
+importer
 (importer.py, cells.py) reads and checks them by their kind. OPEN_DATA lists, in their order,
 the columns of the public open-data CSV (directory/opendata.py), some of them (`url`,
 `email`, `next_session`…) declared for it alone.

