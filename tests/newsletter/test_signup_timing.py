@@ -11,7 +11,8 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
@@ -38,6 +39,16 @@ def address(path):
     return email
 
 
+def close(response):
+    """What the WSGI server does once the body is sent (keeping the test's database
+    connection open, as Django's test client does)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def sign_up(email, number):
     """(statements, send calls, mails) in the request, then the same after close()."""
     request = RequestFactory().post(
@@ -55,7 +66,7 @@ def sign_up(email, number):
             "sends": send.call_count,
             "mails": len(mail.outbox),
         }
-        response.close()
+        close(response)
         after = {"sends": send.call_count, "mails": [m.to for m in mail.outbox]}
     mail.outbox.clear()
     return response, during, after
