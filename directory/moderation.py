@@ -110,7 +110,8 @@ def proposal_submit(form):
 
 
 def proposal_received(group):
-    """Tell the editors about a new proposal, and thank the organiser in their language."""
+    """Tell the editors about a new proposal, and thank the organiser in their language
+    with its reference only."""
     context = {
         "group": group,
         "name": group.any_name(),
@@ -126,9 +127,10 @@ def proposal_received(group):
         reply_to=[group.proposer_email] if group.proposer_email else None,
     )
     if group.proposer_email:
+        # Nobody has confirmed this address: the thanks echoes no free text (the template).
         send(
             "proposal_received",
-            {"group": group, "name": group.any_name(), "proposer_name": group.proposer_name},
+            {"reference": group.pk},
             to=[group.proposer_email],
             language=_organiser_language(group),
             reply_to=[settings.CONTACT_EMAIL],

@@ -5,6 +5,7 @@ import json
 
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from .csv.table import open_data_columns, place_fields
 from .schedule import WEEKDAYS, rrule_properties
@@ -13,8 +14,22 @@ from .schedule import WEEKDAYS, rrule_properties
 CSV_COLUMNS = open_data_columns()
 
 
+# Real time zones lie between UTC-12:00 and UTC+14:00; PostgreSQL refuses a displacement
+# beyond ±15:59 with an error (a 500 before this check), SQLite would compare nonsense.
+MAX_OFFSET = datetime.timedelta(hours=14)
+
+
+class InvalidParameter(ValueError):
+    """A query key the open data cannot use: the endpoint answers 400 with this message."""
+
+
 def parse_modified_after(value):
-    """`modified_after`: a date or an ISO datetime, else None (and the key is ignored)."""
+    """`modified_after`: a date (midnight UTC) or an ISO 8601 datetime, as an aware UTC moment.
+
+    None when the key is absent or empty. Anything else that cannot be used raises
+    InvalidParameter: ignoring it would hand a client the whole list as if it were the
+    changes it asked for.
+    """
     if not value:
         return None
     try:
@@ -22,11 +37,25 @@ def parse_modified_after(value):
         if moment is None:
             day = parse_date(value)
             moment = datetime.datetime.combine(day, datetime.time()) if day else None
-    except ValueError:
-        return None
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment
+    except ValueError:  # well-formed but impossible: 2026-02-30, 25:00…
+        moment = None
+    if moment is None:
+        raise InvalidParameter(
+            _(
+                "modified_after must be a date (2026-01-31) or an ISO 8601 date and time "
+                "(2026-01-31T08:00:00+01:00)."
+            )
+        )
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC)
+    if abs(moment.utcoffset()) > MAX_OFFSET:
+        raise InvalidParameter(
+            _("modified_after: the time zone offset must lie between -14:00 and +14:00.")
+        )
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first moment in UTC
+        raise InvalidParameter(_("modified_after: this moment is out of range.")) from None
 
 
 def group_record(group, request):

@@ -1,9 +1,13 @@
-import csv
-
 from django.conf import settings
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -11,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from healing_together import csv_guard
 from healing_together.public_forms import over_rate_limit
 from healing_together.view_mixins import (
     PrivatePreviewMixin,
@@ -114,7 +119,10 @@ class GroupDataView(View):
     def get(self, request, *args, fmt="json", **kwargs):
         filterset = GroupFilterSet(request.GET, Group.objects.published().for_listing())
         queryset = filterset.qs.order_by("pk")
-        modified_after = opendata.parse_modified_after(request.GET.get("modified_after"))
+        try:
+            modified_after = opendata.parse_modified_after(request.GET.get("modified_after"))
+        except opendata.InvalidParameter as error:
+            return invalid_parameter(str(error), fmt)
         if modified_after:
             queryset = queryset.filter(updated_at__gt=modified_after)
         paginator = Paginator(queryset, self.page_size)
@@ -128,11 +136,18 @@ class GroupDataView(View):
         )
 
 
+def invalid_parameter(message, fmt):
+    """400 with the message, as JSON for the JSON endpoint and as text for the CSV one."""
+    if fmt == "csv":
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
+
+
 def csv_response(records, page):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="healing-together-groups.csv"'
     response["X-Total-Count"] = str(page.paginator.count)
-    writer = csv.DictWriter(response, fieldnames=opendata.CSV_COLUMNS, extrasaction="ignore")
+    writer = csv_guard.DictWriter(response, fieldnames=opendata.CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for record in records:
         writer.writerow(opendata.flatten(record))

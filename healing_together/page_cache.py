@@ -1,4 +1,5 @@
-"""Whole public pages cached for anonymous visitors, per language and query string.
+"""Whole public pages cached for anonymous visitors, per language and query (the keys pages
+read, normalised; a query with any other key is not cached).
 
 The middleware sits after the security, CSP and WhiteNoise middleware and before the session
 middleware (see MIDDLEWARE in settings): a page served from the cache still gets fresh security
@@ -27,8 +28,9 @@ import hashlib
 import logging
 import re
 import time
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
@@ -38,6 +40,7 @@ from django.utils.cache import cc_delim_re, get_max_age, patch_vary_headers
 from django.utils.text import compress_string
 
 from .cache import content_version
+from .filtering import TolerantFilterSet
 from .i18n import language_from_path
 
 logger = logging.getLogger(__name__)
@@ -81,7 +84,7 @@ class PageCacheMiddleware:
                 version = _cache_call(content_version.get)
             else:
                 content_version.remember(version)  # the view reads it again: no second trip
-        if version is None:  # a host that is not allowed, or the cache is unreachable
+        if version is None:  # no key (bad host, unknown query key), or the cache is unreachable
             response = self.get_response(request)
             response["X-Cache"] = "bypass"
             return response
@@ -111,19 +114,70 @@ def request_is_cacheable(request):
     return "HTTP_AUTHORIZATION" not in request.META
 
 
+# Query keys pages read besides their filter forms' (below): page numbers (view_mixins, the
+# open data), the open data's `modified_after` and the article list's `untranslated` flag.
+OTHER_QUERY_KEYS = frozenset({"page", "modified_after", "untranslated"})
+
+
+def query_keys():
+    """(single-valued, multi-valued) query keys that some page reads.
+
+    The filter forms are the TolerantFilterSet subclasses (the group list and the open data's,
+    the article list's): a checkbox list is multi-valued, every other filter takes one value.
+    They exist once the URLconf has imported the views; before that (a worker's first
+    request) every key is unknown, which only means no caching.
+    """
+    single, multiple = set(OTHER_QUERY_KEYS), set()
+    filtersets = TolerantFilterSet.__subclasses__()
+    while filtersets:
+        filterset = filtersets.pop()
+        filtersets.extend(filterset.__subclasses__())
+        for name, declared in filterset.base_filters.items():
+            if issubclass(declared.field_class, forms.MultipleChoiceField):
+                multiple.add(name)
+            else:
+                single.add(name)
+    return single - multiple, multiple
+
+
+def normalised_query(request):
+    """The query as the pages read it, in a stable order; None if a key is unknown.
+
+    A single-valued key keeps the value QueryDict.get gives the page (the last one), so
+    `?page=1&page=2` and `?page=2` are one entry and `?page=2&page=1` another; a multi-valued
+    key keeps all its values, sorted (the filters take any of them, in any order). A key that
+    no page reads makes the request uncacheable rather than ignored: every page still echoes
+    the whole query string (its links to the other languages), so a cached copy would carry
+    one visitor's junk to others, and junk keys would grow the cache without bound.
+    """
+    single, multiple = query_keys()
+    query = request.GET
+    if not single.issuperset(query.keys() - multiple):
+        return None
+    items = []
+    for key in sorted(query):
+        if key in multiple:
+            items.extend((key, value) for value in sorted(query.getlist(key)))
+        else:
+            items.append((key, query[key]))  # QueryDict: the last value
+    return urlencode(items)
+
+
 def page_key(request):
-    """The cache key: scheme, host, path and the query in a stable order.
+    """The cache key: scheme, host, path and the normalised query (normalised_query).
 
     Each entry records the content version it was rendered under and counts only while that
     is still the current version. None when the host is not allowed (the inner middleware
-    answers 400).
+    answers 400) or the query has a key no page reads: the request is not cached.
     """
     try:
         host = request.get_host()
     except DisallowedHost:
         return None
-    query = sorted(parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True))
-    address = f"{request.scheme}://{host}{request.path}?{urlencode(query)}"
+    query = normalised_query(request)
+    if query is None:
+        return None
+    address = f"{request.scheme}://{host}{request.path}?{query}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
     return f"pages:{digest}"
 

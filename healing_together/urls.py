@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path(_("newsletter/"), include("newsletter.urls")),
 )
 
+handler400 = "healing_together.views.bad_request"
 handler404 = "healing_together.views.page_not_found"
 handler500 = "healing_together.views.server_error"
 

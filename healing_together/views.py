@@ -1,7 +1,8 @@
 import datetime
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -111,6 +112,20 @@ def robots_txt(request):
 def _error_language(request):
     """The path's language; for a path without one (/de/gruppen/), the browser's."""
     return visitor_language(request)
+
+
+def bad_request(request, exception=None):
+    """400 in the site's style. Unlike Django's default view it has no CSRF decorator: that
+    reads request.POST again, and a body the request could not decode (a form in UTF-7, or
+    Latin-1 bytes) would raise once more and turn the 400 into a 500."""
+    with translation.override(_error_language(request)):
+        if isinstance(exception, DisallowedHost):
+            # The page's links are built from the Host header that was just refused.
+            return HttpResponseBadRequest(
+                translation.gettext("We could not understand this request"),
+                content_type="text/plain; charset=utf-8",
+            )
+        return render(request, "400.html", status=400)
 
 
 def page_not_found(request, exception=None):

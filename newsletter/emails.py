@@ -115,15 +115,13 @@ def may_mail(email):
 def send_signup_mail(subscriber, already_confirmed, base):
     """The confirmation email, or for a confirmed subscriber a harmless "already subscribed".
 
-    Both cases send an email, so the sign-up takes the same path and time whatever the address.
-    Returns False when the email could not be sent.
+    Both cases send one email, after the visitor's answer (signup.py). A failure is logged:
+    the visitor, who gets no email, can sign up again.
     """
     if not may_mail(subscriber.email):
-        return True
+        return
     builder = already_subscribed if already_confirmed else confirmation
     try:
         builder(subscriber, base).send()
-    except Exception:  # SMTP errors are many; the visitor gets a clear message either way
+    except Exception:  # SMTP errors are many
         logger.exception("A newsletter sign-up email could not be sent.")
-        return False
-    return True

@@ -1,9 +1,12 @@
 """The newsletter's pages: sign up, check your inbox, confirm, unsubscribe.
 
-Thin views: the QuerySet records sign-ups, tokens.py reads links, emails.py writes emails.
+Thin views: signup.py records sign-ups after the answer, tokens.py reads links, emails.py
+writes emails.
 """
 
-from django.shortcuts import redirect, render
+import functools
+
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -15,7 +18,7 @@ from django.views.generic import TemplateView
 from healing_together.i18n import LANGUAGE_CODES
 from healing_together.public_forms import over_rate_limit
 
-from . import consent, emails, tokens
+from . import emails, signup, tokens
 from .conf import setting
 from .forms import EMAIL_MAX_LENGTH, SubscribeForm
 from .models import Subscriber
@@ -34,7 +37,7 @@ class SubscribeView(View):
     """The newsletter page. Its form carries CSRF protection, a honeypot and a rate limit.
 
     Whatever the address (new, waiting for confirmation, already subscribed), the answer is
-    the same redirect to the same "check your inbox" page.
+    the same redirect to the same "check your inbox" page, after the same work.
     """
 
     def get(self, request):
@@ -47,16 +50,15 @@ class SubscribeView(View):
         # Only complete sign-ups count: someone correcting a typo is never locked out.
         if over_rate_limit(request, "newsletter.subscribe", setting("SIGNUP_RATE")):
             return render_form(request, form, status=429, problem="rate_limited")
-        subscriber, already_confirmed = Subscriber.objects.sign_up(
+        # Everything that depends on the address runs after the answer (signup.py).
+        task = functools.partial(
+            signup.record_and_mail,
             email=form.cleaned_data["email"],
             language=form.cleaned_data["language"],
-            consent_version=consent.CURRENT,
-            **form.interests(),
+            interests=form.interests(),
+            base=emails.site_url(request),
         )
-        sent = emails.send_signup_mail(subscriber, already_confirmed, emails.site_url(request))
-        if not sent:
-            return render_form(request, form, status=503, problem="mail_failed")
-        return redirect("newsletter:thanks")
+        return signup.AfterResponseRedirect(resolve_url("newsletter:thanks"), task)
 
     @staticmethod
     def initial():

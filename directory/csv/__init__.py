@@ -5,7 +5,8 @@ Text that exists in every language has a column per language (`name_nl`, `name_f
 
 - table.py: the one table of columns (name, model field, kind, per language, read-only,
   required, how it is exported), which the export and the import both follow;
-- export.py: the rows and the file, with the guard against spreadsheet formulas;
+- export.py: the rows and the file;
+- healing_together/csv_guard.py: the writers, which guard cells against formulas;
 - importer.py: reading, checking and writing a file (cells.py: the file and its cells;
   related.py: organisation and place; history.py: simple-history's records, in bulk).
 

@@ -12,7 +12,6 @@ import re
 
 from django.utils.translation import gettext as _
 
-from directory.csv.table import FORMULA_START
 from directory.models import (
     Audience,
     Group,
@@ -78,12 +77,6 @@ csv.register_dialect("semicolon", _Semicolon)
 
 class CellError(Exception):
     """A cell's value is wrong: the message says how."""
-
-
-def strip_formula_guard(value):
-    if value.startswith("'") and value[1:].startswith(FORMULA_START):
-        return value[1:]
-    return value
 
 
 class Lookups:

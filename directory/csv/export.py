@@ -1,8 +1,7 @@
 """The groups' CSV export: one row per group, every column of the table (table.py)."""
 
-import csv
-
 from directory.csv.table import EDITOR_COLUMNS, columns
+from healing_together import csv_guard
 
 BATCH_SIZE = 500
 
@@ -22,7 +21,7 @@ class _Echo:
 
 def export_lines(queryset):
     """The CSV file, line by line (UTF-8 with a byte-order mark, which spreadsheets need)."""
-    writer = csv.writer(_Echo())
+    writer = csv_guard.writer(_Echo())
     names = columns()
     yield "\ufeff" + writer.writerow(names)
     for group in queryset.for_export().iterator(chunk_size=BATCH_SIZE):

@@ -34,6 +34,7 @@ from directory.csv.table import (
 )
 from directory.models import Group, Organisation
 from directory.rich_text import looks_like_html
+from healing_together import csv_guard
 from healing_together.cache import content_changed
 from healing_together.i18n import LANGUAGE_CODES
 from healing_together.safe_html import sanitise_html
@@ -151,7 +152,7 @@ class GroupImporter(RelatedColumnsMixin):
                     )
                     continue
                 record = {
-                    name: cells.strip_formula_guard(cell.strip())
+                    name: csv_guard.strip_formula_guard(cell.strip())
                     for name, cell in zip(header, values, strict=False)
                 }
                 records.append((number, record))

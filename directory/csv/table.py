@@ -3,7 +3,9 @@
 Each column is declared once, in the editors' file order: its name, the model field, the kind
 of value, whether it has a column per language (`name_nl`, `name_fr`, `name_en`), whether it is
 read-only (exported for people reading the file, ignored by the import) or required, and how
-it is exported. The export (export.py) writes the columns in this order; the importer
+it is exported (the writer guards every text cell against spreadsheet formulas:
+healing_together/csv_guard.py). The export (export.py) writes the columns in this order; the
+importer
 (importer.py, cells.py) reads and checks them by their kind. OPEN_DATA lists, in their order,
 the columns of the public open-data CSV (directory/opendata.py), some of them (`url`,
 `email`, `next_session`…) declared for it alone.
@@ -21,18 +23,8 @@ from django.conf import settings
 from directory.schedule import WEEKDAYS
 from healing_together.i18n import LANGUAGE_CODES
 
-# A spreadsheet would run a cell starting with one of these as a formula: the export puts an
-# apostrophe before it (as spreadsheets do themselves) and the import takes it off again.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 # Kinds of value a plain column holds: one model field, parsed by cells.parse().
 SCALAR_KINDS = {"text", "choice", "integer", "decimal", "date", "time", "boolean"}
-
-
-def guarded(value):
-    """A text cell, with an apostrophe before what a spreadsheet would run as a formula."""
-    value = value or ""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
 
 
 def place_fields(group):
@@ -58,7 +50,6 @@ class Column:
     read_only: bool = False  # exported for readers; the import ignores it
     required: bool = False  # must be in an imported file (per language: the site's default)
     empty_keeps: bool = False  # an empty cell keeps the current value (new groups: default)
-    guard: bool = True  # text: the formula guard on export
     code: str = ""  # codes: the attribute of the related object written in the cell
     lookup: str = ""  # codes: the importer's table of known codes (cells.Lookups)
     sets: tuple = ()  # the model fields an imported column sets, if not just `field`
@@ -86,7 +77,7 @@ class Column:
         """{column: text} of one group."""
         if self.translated:
             return {
-                f"{self.name}_{code}": guarded(getattr(group, f"{self.field}_{code}", ""))
+                f"{self.name}_{code}": getattr(group, f"{self.field}_{code}", "") or ""
                 for code in LANGUAGE_CODES
             }
         if self.export is not None:
@@ -95,7 +86,7 @@ class Column:
         if self.kind == "codes":
             text = " ".join(sorted(getattr(row, self.code) for row in value.all()))
         elif self.kind in {"text", "choice"}:
-            text = guarded(value) if self.kind == "text" and self.guard else value
+            text = value or ""
         elif self.kind == "date":
             text = value.isoformat() if value else ""
         elif self.kind == "time":
@@ -140,7 +131,7 @@ TABLE = [
         required=True,
         sets=("organisation",),
         reports=("organisation",),
-        export=lambda group: guarded(group.organisation.name),
+        export=lambda group: group.organisation.name,
     ),
     Column(
         "organization_url", kind="organisation", export=lambda group: group.organisation.website
@@ -191,8 +182,8 @@ TABLE = [
     Column("fees_amount", "cost_amount", "decimal"),
     Column("fees_description", "cost_note", translated=True),
     Column("registration", "registration", "choice", required=True),
-    Column("registration_url", "registration_url", guard=False),
-    Column("registration_email", "registration_email", guard=False),
+    Column("registration_url", "registration_url"),
+    Column("registration_email", "registration_email"),
     Column("registration_phone", "registration_phone"),
     Column("application_process", editor=False),
     Column("status", "status", "choice", empty_keeps=True),

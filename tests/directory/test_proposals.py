@@ -138,13 +138,51 @@ def test_a_french_proposal_creates_an_unpublished_pending_group_and_two_emails(c
         to_editors.body
     )
     assert to_organiser.to == ["camille@example.org"]
-    assert "Café des aidants d’Ixelles" in to_organiser.subject
-    assert "Café des aidants d’Ixelles" in to_organiser.body  # plain text, not HTML-escaped
+    assert str(group.pk) in to_organiser.subject  # its reference, nothing typed
+    assert str(group.pk) in to_organiser.body
     # Written in French: French wording and the French home page.
     with translation.override("fr"):
         regards = translation.gettext("Warm regards,")
     assert regards in to_organiser.body
     assert "https://healing-together.example/fr/" in to_organiser.body
+
+
+FREE_TEXT = (
+    "name",
+    "summary",
+    "description",
+    "venue",
+    "street_address",
+    "accessibility",
+    "schedule_note",
+    "cost_note",
+    "registration_email",
+    "registration_phone",
+    "organisation_name",
+    "organisation_website",
+    "proposer_name",
+)
+
+
+def test_the_thanks_to_an_unconfirmed_address_echoes_nothing_the_visitor_typed(client, reference):
+    """Anyone may type someone else's address: the thanks must not carry the author's text."""
+    hostile = {
+        field: f'=HYPERLINK("http://evil.example/{field}","Claim your prize {field}")'
+        for field in FREE_TEXT
+    }
+    hostile["registration_email"] = "prize-claim@evil.example"
+    hostile["registration_phone"] = "+32 900 00 666"
+    hostile["organisation_website"] = "https://evil.example/prize"
+    hostile["cost_note"] = "Pay at https://evil.example/pay"
+    response = post(client, "en", **hostile, cost="amount", cost_amount="5")
+    assert response.status_code == 302, response.context["form"].errors
+    to_organiser = mail.outbox[-1]
+    assert to_organiser.to == ["camille@example.org"]
+    text = to_organiser.subject + to_organiser.body
+    assert "evil.example" not in text
+    for field, value in hostile.items():
+        assert value not in text, field
+    assert str(Group.objects.get().pk) in to_organiser.subject
 
 
 def test_an_english_proposal_is_answered_in_english(client, reference):

@@ -50,6 +50,10 @@ def plain_page(request):
     return HttpResponse("plain")
 
 
+def page_number_page(request):
+    return HttpResponse(f"page {request.GET.get('page')}")
+
+
 urlpatterns = site_urlpatterns + i18n_patterns(
     path("test-form/", form_page),
     path("test-message/", message_page),
@@ -57,7 +61,9 @@ urlpatterns = site_urlpatterns + i18n_patterns(
     path("test-nonce/", nonce_page),
     path("test-no-store/", no_store_page),
     path("test-plain/", plain_page),
+    path("test-page-number/", page_number_page),
 )
+handler400 = "healing_together.views.bad_request"
 handler404 = "healing_together.views.page_not_found"
 handler500 = "healing_together.views.server_error"
 
@@ -124,6 +130,45 @@ def test_each_language_and_query_string_has_its_own_entry(client, groups):
     # The same parameters in another order are the same page.
     assert client.get(f"{LIST}?kind=support&audience=caregivers")["X-Cache"] == "hit"
     assert client.get(f"{LIST}?audience=parents")["X-Cache"] == "miss"
+
+
+def test_a_repeated_single_valued_key_is_keyed_on_the_value_the_page_reads(client, page_cache):
+    """QueryDict.get reads the last value: ?page=1&page=2 is page 2, ?page=2&page=1 page 1."""
+    url = "/nl/test-page-number/"
+    first = client.get(f"{url}?page=1&page=2")
+    assert (first["X-Cache"], first.content) == ("miss", b"page 2")
+    second = client.get(f"{url}?page=2&page=1")
+    assert (second["X-Cache"], second.content) == ("miss", b"page 1")
+    same = client.get(f"{url}?page=2")
+    assert (same["X-Cache"], same.content) == ("hit", b"page 2")
+
+
+def test_the_values_of_a_multi_valued_key_are_sorted(client, groups):
+    assert client.get(f"{LIST}?audience=parents&audience=caregivers")["X-Cache"] == "miss"
+    assert client.get(f"{LIST}?audience=caregivers&audience=parents")["X-Cache"] == "hit"
+
+
+def test_a_key_no_page_reads_is_neither_cached_nor_served_from_the_cache(client, groups):
+    """Pages echo the whole query (links to the other languages): junk must not be stored
+    for others, nor grow the cache, nor get another query's page."""
+    assert client.get(LIST)["X-Cache"] == "miss"
+    for n in range(20):
+        response = client.get(f"{LIST}?utm_source=mail{n}&kind=support")
+        assert response["X-Cache"] == "bypass"
+        assert f"utm_source=mail{n}" in response.content.decode()  # its own links, fresh
+    assert client.get(f"{LIST}?fbclid=x")["X-Cache"] == "bypass"
+    assert client.get(LIST)["X-Cache"] == "hit"
+
+
+def test_the_known_keys_are_the_filter_forms_and_the_pages(page_cache):
+    from healing_together.page_cache import query_keys
+
+    single, multiple = query_keys()
+    assert {"q", "postcode", "within", "open", "sort", "page", "modified_after"} <= single
+    assert {"untranslated"} <= single
+    assert {"kind", "region", "province", "audience", "topic", "language"} <= multiple
+    assert {"attendance", "cost", "facilitation"} <= multiple
+    assert not single & multiple
 
 
 def test_publishing_a_group_refreshes_the_cached_pages(client, groups):
