@@ -4,6 +4,8 @@ from html import escape as html_escape
 from django import template
 from django.conf import settings
 from django.db import DatabaseError
+from django.template.loader import get_template
+from django.urls import get_urlconf
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.html import format_html
@@ -90,9 +92,25 @@ def strip_helplines(language):
     return lines
 
 
-@register.inclusion_tag("includes/_helpline_strip.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def helpline_strip(context):
-    return {"lines": helplines(context), "request": context.get("request")}
+    """The strip of helplines at the top of every page, rendered once per language and
+    content version (it is the same for every page and visitor). The 112-only fallback of
+    a failing database is rendered each time, so it never outlives the failure."""
+    lines = helplines(context)
+    language = translation.get_language()
+    key = f"helplines:strip-html:{language}:{get_urlconf()}:{content_version.get()}"
+    html = None if lines is EMERGENCY_FALLBACK else _strip_html.get(key)
+    if html is None:
+        html = get_template("includes/_helpline_strip.html").render({"lines": lines})
+        if lines is not EMERGENCY_FALLBACK:
+            if len(_strip_html) >= len(settings.LANGUAGES) * 4:
+                _strip_html.clear()  # old content versions
+            _strip_html[key] = html
+    return html
+
+
+_strip_html = {}  # {key: html}: a few entries, in this process
 
 
 @register.simple_tag

@@ -54,6 +54,18 @@ def test_every_page_shows_the_helpline_strip_for_its_language(client, reference,
         assert f"<strong>{number}</strong>" in strip
 
 
+def test_the_strip_shows_a_helpline_changed_by_an_editor_on_the_next_page(client, reference):
+    from directory.models import Helpline
+
+    assert "<strong>1813</strong>" in client.get("/nl/").content.decode()  # rendered, kept
+    line = Helpline.objects.get(number="1813")
+    line.number = "1814"
+    line.save()
+    html = client.get("/nl/over-ons/").content.decode()
+    assert "<strong>1814</strong>" in html
+    assert "<strong>1813</strong>" not in html
+
+
 def test_helplines_page_lists_every_line_with_its_source(client, reference):
     from directory.models import Helpline
 
