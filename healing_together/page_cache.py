@@ -24,6 +24,7 @@ Only cached pages are compressed, and they never carry a CSRF token or anything 
 BREACH-style guessing has no secret to find.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -127,17 +128,25 @@ def query_keys():
     They exist once the URLconf has imported the views; before that (a worker's first
     request) every key is unknown, which only means no caching.
     """
+    found, unseen = [], TolerantFilterSet.__subclasses__()
+    while unseen:
+        filterset = unseen.pop()
+        found.append(filterset)
+        unseen.extend(filterset.__subclasses__())
+    return _keys_of(frozenset(found))
+
+
+@functools.cache
+def _keys_of(filtersets):
+    """query_keys() for these filter forms: worked out once per set, not on every request."""
     single, multiple = set(OTHER_QUERY_KEYS), set()
-    filtersets = TolerantFilterSet.__subclasses__()
-    while filtersets:
-        filterset = filtersets.pop()
-        filtersets.extend(filterset.__subclasses__())
+    for filterset in filtersets:
         for name, declared in filterset.base_filters.items():
             if issubclass(declared.field_class, forms.MultipleChoiceField):
                 multiple.add(name)
             else:
                 single.add(name)
-    return single - multiple, multiple
+    return frozenset(single - multiple), frozenset(multiple)
 
 
 def normalised_query(request):

@@ -436,6 +436,23 @@ class RedisServer:
             return sock.recv(64) == b"+PONG\r\n"
 
 
+def production_redis_cache(location, breaker_seconds=30):
+    """settings.CACHES as the production settings write them (healing_together.cache_backend,
+    100 ms timeouts, the circuit breaker), for one Redis location."""
+    return {
+        "default": {
+            "BACKEND": "healing_together.cache_backend.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.1,
+                "SOCKET_TIMEOUT": 0.1,
+                "IGNORE_EXCEPTIONS": True,
+                "CIRCUIT_BREAKER_SECONDS": breaker_seconds,
+            },
+        }
+    }
+
+
 @contextlib.contextmanager
 def throwaway_redis():
     redis_server = shutil.which("redis-server")

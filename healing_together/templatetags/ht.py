@@ -98,19 +98,19 @@ def helpline_strip(context):
     content version (it is the same for every page and visitor). The 112-only fallback of
     a failing database is rendered each time, so it never outlives the failure."""
     lines = helplines(context)
+    if lines is EMERGENCY_FALLBACK:
+        return _render_strip(lines)
     language = translation.get_language()
     key = f"helplines:strip-html:{language}:{get_urlconf()}:{content_version.get()}"
-    html = None if lines is EMERGENCY_FALLBACK else _strip_html.get(key)
+    html = versioned_copies.get(key)
     if html is None:
-        html = get_template("includes/_helpline_strip.html").render({"lines": lines})
-        if lines is not EMERGENCY_FALLBACK:
-            if len(_strip_html) >= len(settings.LANGUAGES) * 4:
-                _strip_html.clear()  # old content versions
-            _strip_html[key] = html
-    return html
+        html = _render_strip(lines)
+        versioned_copies.set(key, str(html), 24 * 60 * 60)
+    return mark_safe(html)  # noqa: S308 - rendered by the template above
 
 
-_strip_html = {}  # {key: html}: a few entries, in this process
+def _render_strip(lines):
+    return get_template("includes/_helpline_strip.html").render({"lines": lines})
 
 
 @register.simple_tag

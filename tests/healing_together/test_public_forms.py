@@ -33,32 +33,16 @@ def test_a_cache_that_raises_lets_visitors_through_instead_of_failing(caplog):
     assert "cache is unavailable" in caplog.text
 
 
-def redis_cache(location):
-    """The production cache settings (healing_together.cache_backend) for one Redis."""
-    return {
-        "default": {
-            "BACKEND": "healing_together.cache_backend.RedisCache",
-            "LOCATION": location,
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 0.1,
-                "SOCKET_TIMEOUT": 0.1,
-                "IGNORE_EXCEPTIONS": True,
-                "CIRCUIT_BREAKER_SECONDS": 30,
-            },
-        }
-    }
-
-
 @pytest.fixture
 def redis_down(settings):
     """The production cache, on a port where no Redis listens (connections refused)."""
-    settings.CACHES = redis_cache(f"redis://127.0.0.1:{servers.free_port()}/0")
+    settings.CACHES = servers.production_redis_cache(f"redis://127.0.0.1:{servers.free_port()}/0")
     settings.PAGE_CACHE_SECONDS = 0
 
 
 def test_with_a_working_redis_the_limit_holds(settings):
     with servers.throwaway_redis() as redis:
-        settings.CACHES = redis_cache(redis.url)
+        settings.CACHES = servers.production_redis_cache(redis.url)
         request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.10")
         counted = [over_rate_limit(request, "test-form", "2/h") for _ in range(3)]
     assert counted == [False, False, True]

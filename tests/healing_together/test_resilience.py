@@ -326,22 +326,6 @@ def test_the_breaker_never_logs_a_redis_password():
     assert breaker.name == "redis://***@redis.internal:6379/0"
 
 
-def production_cache(location, breaker_seconds):
-    """settings.CACHES as the production settings write it, for one Redis location."""
-    return {
-        "default": {
-            "BACKEND": "healing_together.cache_backend.RedisCache",
-            "LOCATION": location,
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 0.1,
-                "SOCKET_TIMEOUT": 0.1,
-                "IGNORE_EXCEPTIONS": True,
-                "CIRCUIT_BREAKER_SECONDS": breaker_seconds,
-            },
-        }
-    }
-
-
 def timed(call):
     started = time.monotonic()
     result = call()
@@ -352,7 +336,7 @@ def test_a_frozen_redis_costs_one_short_timeout_then_is_skipped_until_it_answers
     """A real redis-server, frozen with SIGSTOP: one call waits for the 100 ms timeout, the
     next ones skip Redis at once; thawed, it is used again after the breaker's delay."""
     with servers.throwaway_redis() as redis_server:
-        settings.CACHES = production_cache(redis_server.url, breaker_seconds=1)
+        settings.CACHES = servers.production_redis_cache(redis_server.url, breaker_seconds=1)
         cache.set("greeting", "hello")
         assert cache.get("greeting") == "hello"
         assert cache.make_key("greeting")  # local work, never refused

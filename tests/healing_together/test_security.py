@@ -110,6 +110,19 @@ print(settings.CROSS_ORIGIN_EMBEDDER_POLICY)
 """
 
 
+def deploy_env(tmp_path, **extra):
+    """The environment of a production process with HTTPS defaults, outside the test settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="healing-together.be",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **extra,
+    )
+    return env
+
+
 @pytest.mark.parametrize(
     ("variables", "policy"),
     [
@@ -123,12 +136,8 @@ def test_cross_origin_images_relax_the_embedder_policy_to_credentialless(
 ):
     """Map tiles and S3 media come from hosts that send no Cross-Origin-Resource-Policy:
     require-corp would blank them; credentialless loads them without cookies."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
-        DJANGO_ALLOWED_HOSTS="healing-together.be",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    env = deploy_env(
+        tmp_path,
         DJANGO_SETTINGS_MODULE="healing_together.settings",
         AWS_ACCESS_KEY_ID="test-key-id",
         AWS_SECRET_ACCESS_KEY="test-secret",  # noqa: S106 (not a real secret)
@@ -148,14 +157,7 @@ def test_cross_origin_images_relax_the_embedder_policy_to_credentialless(
 
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
-        DJANGO_ALLOWED_HOSTS="healing-together.be",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        SITE_URL="https://healing-together.be",
-    )
+    env = deploy_env(tmp_path, SITE_URL="https://healing-together.be")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=Path(settings.BASE_DIR),
