@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -93,13 +93,13 @@ class ArticlePreviewView(PrivatePreviewMixin, ArticleDetailView):
     """Staff see a draft or scheduled article on the public template, with a banner."""
 
     preview = True
+    preview_permission = "articles.change_article"
+    not_found_message = _("No article found at this address.")
 
     def get_queryset(self):
         return Article.objects.for_detail()
 
     def get_object(self, queryset=None):
-        if not self.request.user.has_perm("articles.change_article"):
-            raise Http404(_("No article found at this address."))
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
 

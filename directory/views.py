@@ -1,8 +1,6 @@
 from django.conf import settings
-from django.contrib import admin
 from django.core.paginator import Paginator
 from django.http import (
-    Http404,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseRedirect,
@@ -307,12 +305,8 @@ class GroupPreviewView(PrivatePreviewMixin, GroupDetailView):
     nothing. The page is never cached and never indexed.
     """
 
-    def dispatch(self, request, *args, **kwargs):
-        if not (
-            admin.site.has_permission(request) and request.user.has_perm("directory.change_group")
-        ):
-            raise Http404(NO_GROUP_HERE)
-        return super().dispatch(request, *args, **kwargs)
+    preview_permission = "directory.change_group"
+    not_found_message = NO_GROUP_HERE
 
     def get_queryset(self):
         return Group.objects.for_detail()

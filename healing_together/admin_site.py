@@ -5,13 +5,15 @@ every `@admin.register` in the project lands on it without importing it.
 
 - Sign-in asks for the username, the password and the 6-digit code of the person's
   authenticator app (TOTP, django-otp). A staff account without a confirmed TOTP device cannot
-  get in; `manage.py create_editor` sets one up.
+  get in (`manage.py create_editor` sets one up); it is told the same as for a wrong code, so
+  the answer never confirms a password.
 - Every failed sign-in — a wrong password *or* a wrong code — counts towards django-axes'
-  lockout (5 failures → 1 hour, per username and address, counted in the database). The page
-  that says so tells when to try again.
+  lockout (5 failures → 1 hour, per username and address block, counted in the database). The
+  page that says so tells when to try again.
 - Staff sessions end when the browser closes, after 2 hours without activity, and at the
   latest 8 hours after signing in (settings STAFF_SESSION_IDLE_SECONDS and
-  STAFF_SESSION_MAX_SECONDS).
+  STAFF_SESSION_MAX_SECONDS). `staff_access_response` applies this, with the two-factor check,
+  to every admin page and to the public-template previews.
 """
 
 import time
@@ -26,13 +28,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .public_forms import client_ip
+from .public_forms import client_address_block
 
 SESSION_SIGNED_IN_AT = "ht_staff_signed_in_at"
 SESSION_LAST_SEEN = "ht_staff_last_seen"
@@ -49,8 +52,9 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
     """Username, password and the current code of the person's authenticator app.
 
     Every wrong answer gets the same message, so the form never tells a stranger that they
-    found the right password. A wrong code is reported to django-axes as a failed sign-in,
-    like a wrong password.
+    found the right password: a wrong code, and the right password of an account without a
+    confirmed authenticator, are reported to django-axes as a failed sign-in, like a wrong
+    password.
     """
 
     error_messages = {
@@ -58,10 +62,6 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
         "invalid_login": _(
             "The username, password or code is not right. Check them and try again: the code "
             "changes every 30 seconds, and the username and password are case-sensitive."
-        ),
-        "no_device": _(
-            "Your account has no two-factor authentication set up yet, so it cannot sign in. "
-            "Ask the site's administrator to set it up for you."
         ),
     }
 
@@ -104,8 +104,6 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
                     # django_otp's user_logged_in receiver stores this device in the session.
                     user.otp_device = device
                     return
-        if not devices:
-            raise forms.ValidationError(self.error_messages["no_device"], code="no_device")
         user_login_failed.send(
             sender=__name__,
             credentials={settings.AXES_USERNAME_FORM_FIELD: user.get_username()},
@@ -131,17 +129,50 @@ class StaffAdminSite(admin.AdminSite):
 
         @wraps(protected)
         def inner(request, *args, **kwargs):
-            if staff_session_expired(request):
-                logout(request)
-                messages.info(
-                    request,
-                    _("You were signed out to protect your account. Please sign in again."),
-                )
-                login_url = reverse("admin:login", current_app=self.name)
-                return redirect_to_login(request.get_full_path(), login_url)
-            return protected(request, *args, **kwargs)
+            expired = self.expired_session_response(request)
+            return expired or protected(request, *args, **kwargs)
 
         return inner
+
+    def expired_session_response(self, request):
+        """Sign out a staff session over its idle or total time: the sign-in page, with a
+        message saying why. None while the session is still good."""
+        if not staff_session_expired(request):
+            return None
+        logout(request)
+        messages.info(
+            request, _("You were signed out to protect your account. Please sign in again.")
+        )
+        login_url = reverse("admin:login", current_app=self.name)
+        return redirect_to_login(request.get_full_path(), login_url)
+
+
+def staff_access_response(request, permission, not_found_message):
+    """The admin's own checks, for a staff page outside the admin (the public-template previews).
+
+    Anyone who is not active staff signed in with a second factor and holding `permission`
+    gets a 404 (Http404(not_found_message)), the same as for an address that does not exist. A
+    staff session over its idle or total time is signed out and sent to the sign-in page, as in
+    the admin. None when the page may be shown.
+    """
+    site = admin.site
+    if not (site.has_permission(request) and request.user.has_perm(permission)):
+        raise Http404(not_found_message)
+    return site.expired_session_response(request)
+
+
+def start_staff_session(sender, request, user, **kwargs):
+    """On signing in: the session ends with the browser and its clock starts now.
+
+    Without this the cookie would carry Django's default lifetime until the first admin page.
+    Connected to `user_logged_in` in apps.py.
+    """
+    if request is None or not hasattr(request, "session"):
+        return
+    now = int(time.time())
+    request.session[SESSION_SIGNED_IN_AT] = now
+    request.session[SESSION_LAST_SEEN] = now
+    request.session.set_expiry(0)
 
 
 def staff_session_expired(request):
@@ -172,8 +203,9 @@ def staff_session_expired(request):
 
 
 def client_ip_address(request):
-    """The address django-axes counts failures for: the same as the public forms' limits."""
-    return client_ip(request)
+    """The address django-axes counts failures for: the same block as the public forms' limits
+    (one IPv4 address, one IPv6 /64 network)."""
+    return client_address_block(request)
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -10,10 +10,14 @@ class HealingTogetherConfig(AppConfig):
     default = True
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import cache, checks  # noqa: F401 (checks registers itself)
+        from .admin_site import start_staff_session
         from .roles import sync_roles_after_migrate
 
         cache.connect_signals()
+        user_logged_in.connect(start_staff_session, dispatch_uid="healing_together.staff_session")
         # Keep the staff groups' permissions in step with the models after every migrate.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="healing_together.roles")
 

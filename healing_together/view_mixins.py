@@ -71,7 +71,20 @@ class TranslatedSlugDetailView(TranslatedSlugMixin, DetailView):
 
 
 class PrivatePreviewMixin:
-    """A staff preview: the public template, never cached, never indexed."""
+    """A staff preview: the public template, never cached, never indexed.
+
+    Only for staff the admin itself would let in (two factors, a session within its time) who
+    hold `preview_permission`; anyone else gets `not_found_message` as a 404.
+    """
+
+    preview_permission = None
+    not_found_message = None
+
+    def dispatch(self, request, *args, **kwargs):
+        from .admin_site import staff_access_response
+
+        refused = staff_access_response(request, self.preview_permission, self.not_found_message)
+        return refused or super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

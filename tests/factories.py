@@ -246,3 +246,24 @@ def make_subscriber(
     subscriber.provinces.set(Province.objects.filter(code__in=provinces))
     subscriber.audiences.set(Audience.objects.filter(slug__in=audiences))
     return subscriber
+
+
+def set_staff_session_times(client, signed_in_at, last_seen):
+    """Make a test client's staff session look signed in at `signed_in_at` and last active at
+    `last_seen` (Unix times), as healing_together.admin_site keeps them."""
+    from healing_together import admin_site
+
+    session = client.session
+    session[admin_site.SESSION_SIGNED_IN_AT] = int(signed_in_at)
+    session[admin_site.SESSION_LAST_SEEN] = int(last_seen)
+    session.save()
+
+
+def expire_staff_session(client):
+    """A staff session idle for longer than STAFF_SESSION_IDLE_SECONDS."""
+    import time
+
+    from django.conf import settings
+
+    now = time.time()
+    set_staff_session_times(client, now - 3600, now - settings.STAFF_SESSION_IDLE_SECONDS - 5)

@@ -1,13 +1,14 @@
 import datetime
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_group
+from tests.factories import expire_staff_session, make_article, make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -159,11 +160,18 @@ def test_drafts_and_scheduled_are_404_for_the_public(client, reference, fields):
     assert client.get(article.get_preview_url()).status_code == 404
 
 
-def test_staff_preview_of_a_draft_has_a_banner_and_is_never_indexed(client, reference):
-    article = make_article(status=Article.Status.DRAFT)
+@pytest.fixture
+def article_editor(db):
     editor = User.objects.create_user("editor", password="x" * 16, is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="change_article"))
-    client.force_login(editor)
+    return editor
+
+
+def test_staff_preview_of_a_draft_has_a_banner_and_is_never_indexed(
+    client, reference, article_editor, otp_login
+):
+    article = make_article(status=Article.Status.DRAFT)
+    otp_login(client, article_editor)
     response = client.get(article.get_preview_url())
     html = response.content.decode()
     assert response.status_code == 200
@@ -171,6 +179,26 @@ def test_staff_preview_of_a_draft_has_a_banner_and_is_never_indexed(client, refe
     assert '<meta name="robots" content="noindex">' in html
     assert response["Cache-Control"] == "private, no-store"
     assert '<link rel="alternate" hreflang' not in html
+
+
+def test_a_password_only_session_cannot_preview(client, reference, article_editor):
+    """The admin's two-factor check applies to the preview too: the right password alone is
+    not enough."""
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(article_editor)
+    assert client.get(article.get_preview_url()).status_code == 404
+
+
+def test_a_preview_in_a_session_over_its_time_asks_to_sign_in_again(
+    client, reference, article_editor, otp_login
+):
+    article = make_article(status=Article.Status.DRAFT)
+    otp_login(client, article_editor)
+    expire_staff_session(client)
+    response = client.get(article.get_preview_url())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=")
+    assert SESSION_KEY not in client.session
 
 
 def test_staff_without_permission_cannot_preview(client, reference):

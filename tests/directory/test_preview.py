@@ -1,11 +1,12 @@
 """Staff preview an unpublished group on the public template; nobody else can."""
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
-from tests.factories import make_group, make_proposal
+from tests.factories import expire_staff_session, make_group, make_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +82,17 @@ def test_the_public_page_of_an_unpublished_group_is_a_404(client, admin_client, 
         public = reverse("directory:group_detail", kwargs={"slug": proposal.slug_fr})
     assert client.get(public).status_code == 404
     assert admin_client.get(public).status_code == 404  # staff use the preview address
+
+
+def test_a_password_only_session_cannot_preview(client, proposal, admin_user):
+    """The admin's two-factor check applies to the preview too."""
+    client.force_login(admin_user)
+    assert client.get(preview_url(proposal)).status_code == 404
+
+
+def test_a_preview_in_a_session_over_its_time_asks_to_sign_in_again(admin_client, proposal):
+    expire_staff_session(admin_client)
+    response = admin_client.get(preview_url(proposal))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=")
+    assert SESSION_KEY not in admin_client.session
