@@ -1,6 +1,7 @@
 """What every public form (newsletter, group proposals, corrections) shares: a honeypot field
 and a per-IP rate limit counted in the shared cache, so it holds across app servers."""
 
+import ipaddress
 import logging
 
 from django import forms
@@ -56,13 +57,35 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+# An IPv6 client usually holds a whole /64 network (one home, one phone) and can pick any of
+# its 2^64 addresses for each request, so a limit per exact address would not limit it.
+IPV6_BLOCK_PREFIX = 64
+
+
+def client_address_block(request):
+    """What the limits count per: the visitor's IPv4 address, or the /64 network of their IPv6
+    address ("2001:db8:1:2::/64"). An IPv4 address is counted alone, since a whole office or
+    school may share the next ones. Anything that is not an address is returned as it is."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped is not None:  # ::ffff:203.0.113.5, an IPv4 client
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_BLOCK_PREFIX}", strict=False))
+    return str(parsed)
+
+
 def over_rate_limit(request, group, rate):
-    """Count this request against `rate` (e.g. "5/h") for the visitor's IP address.
+    """Count this request against `rate` (e.g. "5/h") for the visitor's address block
+    (`client_address_block`).
 
     True when the visitor is over the limit. Only the count is kept, in the cache, under a
     hashed key: the address itself is never stored.
     """
-    return over_limit(group, rate, client_ip(request))
+    return over_limit(group, rate, client_address_block(request))
 
 
 def over_limit(group, rate, value):

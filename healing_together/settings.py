@@ -394,13 +394,17 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Staff sign-in (healing_together/admin_site.py): password plus the code of an authenticator
 # app (TOTP). Five failed sign-ins (a wrong password or a wrong code) for one username from one
-# address lock that pair out for an hour; each further try restarts the hour. The count is kept
-# in the database, so it holds across app servers and restarts. Other addresses are not locked
-# out, so a stranger cannot lock an editor out of their own account.
+# address block (an IPv4 address, an IPv6 /64: public_forms.client_address_block) lock that pair
+# out for an hour; each further try restarts the hour. The count is kept in the database, so it
+# holds across app servers and restarts. Other addresses are not locked out, so a stranger
+# cannot lock an editor out of their own account.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Where a sign-in goes when its next= address is refused (another host): the admin's home, not
+# Django's /accounts/profile/ (a 404 here).
+LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -421,11 +425,16 @@ STAFF_SESSION_MAX_SECONDS = 8 * 60 * 60
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
-        # A bad Host header is answered with 400; it is noise, not an error to page about.
-        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # A bad Host header is answered with 400; it is noise, not an error to page about. A
+        # NullHandler, since a logger with no handler at all falls back to logging.lastResort,
+        # which prints the message (and a traceback) on stderr anyway.
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
     },
 }
 

@@ -25,6 +25,15 @@ def test_rate_limit_counts_per_address(settings):
     assert over_rate_limit(other, "test-form", "2/h") is False
 
 
+def test_rate_limit_counts_one_ipv6_network_as_one_address():
+    """Hopping between the addresses of one /64 does not buy more tries; another /64 is apart."""
+    factory = RequestFactory()
+    hops = [factory.post("/", REMOTE_ADDR=f"2001:db8:9:1::{n:x}") for n in range(1, 4)]
+    assert [over_rate_limit(r, "test-form-v6", "2/h") for r in hops] == [False, False, True]
+    other = factory.post("/", REMOTE_ADDR="2001:db8:9:2::1")
+    assert over_rate_limit(other, "test-form-v6", "2/h") is False
+
+
 def test_a_cache_that_raises_lets_visitors_through_instead_of_failing(caplog):
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.9")
     with mock.patch("django_ratelimit.core.caches") as caches:

@@ -123,6 +123,33 @@ def deploy_env(tmp_path, **extra):
     return env
 
 
+BAD_HOST_PROBE = """
+import django
+django.setup()
+from django.test import Client
+print(Client().get("/fr/", headers={"host": "evil.example"}).status_code)
+"""
+
+
+def test_a_refused_host_writes_nothing_to_the_log(tmp_path):
+    """A bad Host header is noise: its 400 leaves no traceback on stderr (the console log), not
+    even through logging.lastResort, which prints when a logger has no handler at all. In a
+    process of its own: pytest puts its own handlers on every logger."""
+    result = subprocess.run(
+        [sys.executable, "-c", BAD_HOST_PROBE],
+        cwd=Path(settings.BASE_DIR),
+        env=deploy_env(tmp_path, DJANGO_SETTINGS_MODULE="healing_together.settings"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "400"
+    assert "evil.example" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("variables", "policy"),
     [

@@ -22,6 +22,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from healing_together import admin_site
+from tests.factories import set_staff_session_times
 
 pytestmark = pytest.mark.django_db
 
@@ -182,18 +183,37 @@ def test_a_code_of_another_users_device_is_refused(client, device):
     assert not signed_in(client)
 
 
-def test_staff_without_a_device_cannot_get_in_and_are_told_why(client, staff):
+def test_staff_without_a_device_are_refused_like_a_wrong_password(client, staff, device):
+    """The right password of an account with no authenticator gets the wrong-code answer, and
+    counts towards the lockout: the answer never tells a stranger the password was right."""
+    wrong = sign_in(client, otp_token=wrong_code(device)).content.decode()
+    device.delete()
+    AccessAttempt.objects.all().delete()
     response = sign_in(client, otp_token="123456")
     assert response.status_code == 200
     assert not signed_in(client)
-    assert "no two-factor authentication set up" in response.content.decode()
+    page = response.content.decode()
+    assert "The username, password or code is not right" in page
+    assert "two-factor" not in page
+    assert error_list(page) == error_list(wrong)
+    assert AccessAttempt.objects.get(username="anna").failures_since_start == 1
 
 
 def test_an_unconfirmed_device_does_not_count(client, staff):
     device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=False)
-    response = sign_in(client, otp_token=code(device))
-    assert not signed_in(client)
-    assert "no two-factor authentication set up" in response.content.decode()
+    for _attempt in range(4):
+        response = sign_in(client, otp_token=code(device))
+        assert response.status_code == 200
+        assert not signed_in(client)
+        assert "The username, password or code is not right" in response.content.decode()
+    assert sign_in(client, otp_token=code(device)).status_code == 429
+
+
+def error_list(page):
+    """The sign-in page's error messages."""
+    return re.findall(
+        r'id="login-errors">(.*?)</div>|class="errorlist[^"]*">(.*?)</ul>', page, re.S
+    )
 
 
 def test_a_password_only_session_does_not_open_the_admin(client, staff):
@@ -267,6 +287,19 @@ def test_another_address_is_not_locked_out(client, device):
     assert sign_in(client, otp_token=code(device), REMOTE_ADDR="198.51.100.7").status_code == 302
 
 
+def test_one_ipv6_network_counts_as_one_address(client, device):
+    """A client picks any address of its /64 at will: the count is per /64, not per address."""
+    for host in range(1, 6):
+        sign_in(
+            client, password="guess", otp_token=code(device), REMOTE_ADDR=f"2001:db8:7:1::{host}"
+        )
+    assert (
+        sign_in(client, otp_token=code(device), REMOTE_ADDR="2001:db8:7:1:ab::9").status_code == 429
+    )
+    other_network = sign_in(client, otp_token=code(device), REMOTE_ADDR="2001:db8:7:2::1")
+    assert other_network.status_code == 302
+
+
 def test_sign_in_works_again_after_the_hour(client, device):
     for _attempt in range(5):
         sign_in(client, password="guess", otp_token=code(device))
@@ -291,6 +324,28 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(rf, settings):
     assert admin_site.client_ip_address(request) == "203.0.113.5"
     settings.SECURE_PROXY_SSL_HEADER = None
     assert admin_site.client_ip_address(request) == "10.0.0.2"
+
+
+@pytest.mark.parametrize(
+    ("address", "block"),
+    [
+        ("203.0.113.5", "203.0.113.5"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.5", "203.0.113.5"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_the_lockout_counts_per_ipv4_address_or_ipv6_network(rf, address, block):
+    assert admin_site.client_ip_address(rf.post("/admin/login/", REMOTE_ADDR=address)) == block
+
+
+def test_a_refused_next_address_lands_on_the_admin_home(client, device):
+    response = client.post(
+        "/admin/login/?next=https://evil.example/",
+        {"username": "anna", "password": PASSWORD, "otp_token": code(device)},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
 
 
 # --- Passwords -------------------------------------------------------------------------------
@@ -333,6 +388,11 @@ def test_the_admin_password_change_applies_the_rules(admin_client):
 
 
 def test_staff_sessions_end_with_the_browser(admin_client):
+    """A staff session that somehow carries a lifetime (older code, another sign-in path) is
+    made to end with the browser on the next admin page."""
+    session = admin_client.session
+    session.set_expiry(3600)
+    session.save()
     response = admin_client.get("/admin/")
     assert response.status_code == 200
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
@@ -341,23 +401,26 @@ def test_staff_sessions_end_with_the_browser(admin_client):
     assert admin_client.session.get_expire_at_browser_close()
 
 
-def set_session_times(client, signed_in_at, last_seen):
-    session = client.session
-    session[admin_site.SESSION_SIGNED_IN_AT] = int(signed_in_at)
-    session[admin_site.SESSION_LAST_SEEN] = int(last_seen)
-    session.save()
+def test_the_sign_in_cookie_ends_with_the_browser(client, device):
+    """Already on the answer to the sign-in, not only from the first admin page on."""
+    response = sign_in(client, otp_token=code(device))
+    assert response.status_code == 302
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie.value
+    assert (cookie["max-age"], cookie["expires"]) == ("", "")
+    assert client.session[admin_site.SESSION_SIGNED_IN_AT] >= int(time.time()) - 5
 
 
 def test_an_active_session_stays_open(admin_client):
     now = time.time()
-    set_session_times(admin_client, now - 3 * 3600, now - 90 * 60)
+    set_staff_session_times(admin_client, now - 3 * 3600, now - 90 * 60)
     assert admin_client.get("/admin/").status_code == 200
     assert admin_client.session[admin_site.SESSION_LAST_SEEN] >= int(now)
 
 
 def test_two_hours_without_activity_sign_staff_out(admin_client):
     now = time.time()
-    set_session_times(admin_client, now - 3 * 3600, now - 2 * 3600 - 5)
+    set_staff_session_times(admin_client, now - 3 * 3600, now - 2 * 3600 - 5)
     response = admin_client.get("/admin/directory/group/")
     assert response.status_code == 302
     assert response["Location"] == "/admin/login/?next=/admin/directory/group/"
@@ -368,7 +431,7 @@ def test_two_hours_without_activity_sign_staff_out(admin_client):
 
 def test_sessions_end_after_a_working_day_even_when_active(admin_client):
     now = time.time()
-    set_session_times(admin_client, now - 8 * 3600 - 5, now - 60)
+    set_staff_session_times(admin_client, now - 8 * 3600 - 5, now - 60)
     assert admin_client.get("/admin/").status_code == 302
     assert not signed_in(admin_client)
 
