@@ -64,8 +64,9 @@ IPV6_BLOCK_PREFIX = 64
 
 def client_address_block(request):
     """What the limits count per: the visitor's IPv4 address, or the /64 network of their IPv6
-    address ("2001:db8:1:2::/64"). An IPv4 address is counted alone, since a whole office or
-    school may share the next ones. Anything that is not an address is returned as it is."""
+    address, written as its first address ("2001:db8:1:2::", which django-axes can store in
+    its address column). An IPv4 address is counted alone, since a whole office or school may
+    share the next ones. Anything that is not an address is returned as it is."""
     address = client_ip(request)
     try:
         parsed = ipaddress.ip_address(address)
@@ -74,7 +75,8 @@ def client_address_block(request):
     if parsed.version == 6:
         if parsed.ipv4_mapped is not None:  # ::ffff:203.0.113.5, an IPv4 client
             return str(parsed.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{parsed}/{IPV6_BLOCK_PREFIX}", strict=False))
+        network = ipaddress.ip_network(f"{parsed}/{IPV6_BLOCK_PREFIX}", strict=False)
+        return str(network.network_address)
     return str(parsed)
 
 

@@ -330,7 +330,7 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(rf, settings):
     ("address", "block"),
     [
         ("203.0.113.5", "203.0.113.5"),
-        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
         ("::ffff:203.0.113.5", "203.0.113.5"),
         ("not an address", "not an address"),
     ],
