@@ -24,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from healing_together.cache import content_changed
+from healing_together.cache import content_changed, content_version, versioned_copies
 from healing_together.i18n import in_any_language
 from healing_together.text import fold
 
@@ -73,10 +73,11 @@ class GroupQuerySet(models.QuerySet):
 
     def for_cards(self):
         """A page of the group list, with only what each card shows outside its cached parts:
-        the "Where" line (attendance, municipality). The rest of a group, its terms and its
-        languages are read afterwards for the cards not in the cache (directory.cards), with
-        `select_related("municipality")` and `card_prefetches()`."""
-        return self.select_related("municipality").only("attendance", "municipality")
+        the "Where" line (attendance, municipality). The municipalities come from
+        `Municipality.objects.attach_to()` rather than a join. The rest of a group, its terms
+        and its languages are read afterwards for the cards not in the cache
+        (directory.cards), with `complete_for_cards()`."""
+        return self.only("attendance", "municipality")
 
     def complete_for_cards(self, groups):
         """Fill in `groups`, read with `for_cards()`, with what their cards' cached parts show,
@@ -328,7 +329,34 @@ class NetworkQuerySet(models.QuerySet):
         return result
 
 
+# The municipalities change only when the reference data is loaded again (which bumps the
+# content version); a day keeps them out of the database for every list page.
+MUNICIPALITIES_SECONDS = 24 * 60 * 60
+
+
 class MunicipalityQuerySet(models.QuerySet):
+    def by_pk(self):
+        """{pk: municipality} of every municipality (Statbel reference data, 581 of them),
+        read once per content version and kept in this process (versioned_copies): a list
+        page attaches its groups' places from here instead of joining them in its query."""
+        key = f"directory:municipalities:{content_version.get()}"
+        places = versioned_copies.get(key)
+        if places is None:
+            places = self.in_bulk()
+            versioned_copies.set(key, places, MUNICIPALITIES_SECONDS)
+        return places
+
+    def attach_to(self, objects, field_name="municipality"):
+        """Set the municipality of each of `objects` (read with only its id) from `by_pk()`,
+        as select_related would have; the shared municipalities are only read."""
+        places = self.by_pk() if objects else {}
+        for obj in objects:
+            field = type(obj)._meta.get_field(field_name)
+            place = places.get(getattr(obj, field.attname))
+            if place is not None:
+                field.set_cached_value(obj, place)
+        return objects
+
     def for_postcode(self, code):
         """The municipalities a postcode covers (1050: Brussels and Ixelles), with their areas."""
         return self.filter(postal_codes__code=code).select_related("province", "region").distinct()

@@ -46,9 +46,8 @@ class GroupListView(TolerantFilterView):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
         # The page's groups, read here once; the cards' cached parts in one round trip.
-        self.cards = GroupCards.load(
-            list(context["page_obj"].object_list), Group.objects.complete_for_cards
-        )
+        groups = Municipality.objects.attach_to(list(context["page_obj"].object_list))
+        self.cards = GroupCards.load(groups, Group.objects.complete_for_cards)
         context[GroupCards.context_name] = self.cards
         total = context["paginator"].count
         context.update(

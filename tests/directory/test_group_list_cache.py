@@ -139,6 +139,9 @@ def test_cached_cards_read_no_terms_and_the_queries_stay_few(client, reference):
         again = client.get(URL)
     sql = [q["sql"] for q in warm.captured_queries]
     assert not [q for q in sql if "_audiences" in q or "_languages" in q]
+    # The places come from this process's copy of the municipalities, not from a join.
+    assert not [q for q in sql if '"directory_municipality"' in q]
+    assert len(warm.captured_queries) == 1
     assert len(warm.captured_queries) < len(cold_cards.captured_queries)
     assert again.content == first.content
 

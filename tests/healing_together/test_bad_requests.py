@@ -88,4 +88,3 @@ def test_a_refused_host_gets_a_plain_400(reference):
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "Nous n’avons pas pu lire cette demande" in response.content.decode()
-
