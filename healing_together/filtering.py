@@ -6,8 +6,6 @@ that in its own `__init__`; its `notes` say what was left out. Checkbox filters 
 keys (`audience=caregivers&audience=parents`) and match any of the values.
 """
 
-import copy
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -47,6 +45,15 @@ def checkboxes(label, choices, field_name=None, many=False):
     )
 
 
+def shallow_copy(obj):
+    """copy.copy for a plain object (no __slots__, no __copy__): a new instance sharing the
+    attribute values. Five times cheaper than copy.copy, which goes through __reduce_ex__;
+    the filter forms copy some forty filters, fields and widgets on every request."""
+    copied = object.__new__(type(obj))
+    copied.__dict__.update(obj.__dict__)
+    return copied
+
+
 class ShallowCopiedFilters(dict):
     """A FilterSet class's `base_filters`, which django-filter deep-copies for each request.
 
@@ -59,7 +66,7 @@ class ShallowCopiedFilters(dict):
     def __deepcopy__(self, memo):
         copies = {}
         for name, declared in self.items():
-            copied = copy.copy(declared)
+            copied = shallow_copy(declared)
             if isinstance(declared.__dict__.get("filter"), FilterMethod):
                 copied.filter = FilterMethod(copied)
             copies[name] = copied
@@ -79,8 +86,8 @@ class ShallowCopiedFields(dict):
     def __deepcopy__(self, memo):
         copies = {}
         for name, declared in self.items():
-            field = copy.copy(declared)
-            field.widget = copy.copy(declared.widget)
+            field = shallow_copy(declared)
+            field.widget = shallow_copy(declared.widget)
             field.widget.attrs = declared.widget.attrs.copy()
             field.error_messages = declared.error_messages.copy()
             field.validators = declared.validators[:]
