@@ -108,14 +108,15 @@ def visitor_language(request):
     )
 
 
-def alternate_paths(request, overrides=None):
-    """{language: path} of the current page in every language, with its query string.
+def alternate_paths(request, overrides=None, keep_query=True):
+    """{language: path} of the current page in every language, with its query string
+    (unless not `keep_query`: the error pages, whose request may have failed on its query).
 
     Pages whose slugs differ per language pass `overrides` ({language: path}); other pages
     are translated through their URL pattern. A path that cannot be translated (a 404) gives
     that language's home page.
     """
-    query = request.GET.urlencode()
+    query = request.GET.urlencode() if keep_query else ""
     suffix = f"?{query}" if query else ""
     if overrides is not None:
         return {code: path + suffix for code, path in overrides.items()}

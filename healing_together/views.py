@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from articles.models import Article
 from directory.models import Audience
 
-from .i18n import visitor_language
+from .i18n import alternate_paths, visitor_language
 
 # Bump when the privacy notice changes in substance.
 PRIVACY_UPDATED = datetime.date(2026, 11, 21)
@@ -114,30 +114,36 @@ def _error_language(request):
     return visitor_language(request)
 
 
+def error_page(request, template_name, status):
+    """An error page in the visitor's language. Its language switcher leaves the query string
+    out: the request may have failed on it (more keys than Django reads, TooManyFieldsSent),
+    and reading it again here would turn a 400 into a 500."""
+    with translation.override(_error_language(request)):
+        context = {"alternates": alternate_paths(request, keep_query=False)}
+        return render(request, template_name, context, status=status)
+
+
 def bad_request(request, exception=None):
     """400 in the site's style. Unlike Django's default view it has no CSRF decorator: that
     reads request.POST again, and a body the request could not decode (a form in UTF-7, or
     Latin-1 bytes) would raise once more and turn the 400 into a 500."""
-    with translation.override(_error_language(request)):
-        if isinstance(exception, DisallowedHost):
+    if isinstance(exception, DisallowedHost):
+        with translation.override(_error_language(request)):
             # The page's links are built from the Host header that was just refused.
             return HttpResponseBadRequest(
                 translation.gettext("We could not understand this request"),
                 content_type="text/plain; charset=utf-8",
             )
-        return render(request, "400.html", status=400)
+    return error_page(request, "400.html", 400)
 
 
 def page_not_found(request, exception=None):
-    with translation.override(_error_language(request)):
-        return render(request, "404.html", status=404)
+    return error_page(request, "404.html", 404)
 
 
 def server_error(request):
-    with translation.override(_error_language(request)):
-        return render(request, "500.html", status=500)
+    return error_page(request, "500.html", 500)
 
 
 def csrf_failure(request, reason=""):
-    with translation.override(_error_language(request)):
-        return render(request, "403_csrf.html", status=403)
+    return error_page(request, "403_csrf.html", 403)

@@ -147,3 +147,15 @@ def redis_cache(settings):
     }
     yield cache
     cache.delete_pattern("*")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz suites' figures (tests/fuzzing.py), when they ran: cases tried and 5xx."""
+    from . import fuzzing
+
+    if fuzzing.TALLY["requests"]:
+        terminalreporter.write_line(
+            f"fuzz: {fuzzing.TALLY['requests']} requests sent, "
+            f"{fuzzing.TALLY['server_errors']} answered 5xx or raised; by status: "
+            + ", ".join(f"{code}: {n}" for code, n in sorted(fuzzing.TALLY["statuses"].items()))
+        )

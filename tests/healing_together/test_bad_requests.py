@@ -88,3 +88,26 @@ def test_a_refused_host_gets_a_plain_400(reference):
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "Nous n’avons pas pu lire cette demande" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/fr/groupes/", 400), ("/fr/groupes/data.json", 400), ("/fr/pas-de-page/", 404)],
+)
+def test_a_query_with_too_many_keys_gets_the_sites_error_page(reference, path, status):
+    """Django refuses more keys than DATA_UPLOAD_MAX_NUMBER_FIELDS; the error page's language
+    switcher read the query again and raised once more (a 500, found by test_fuzz)."""
+    query = "&".join(["page=1"] * (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = Client().get(f"{path}?{query}")
+    assert response.status_code == status
+    html = response.content.decode()
+    assert '<html lang="fr"' in html
+    assert 'href="/nl/groepen/"' in html or path != "/fr/groupes/"  # the switcher, no query
+
+
+def test_a_post_with_too_many_query_keys_and_no_csrf_token_gets_the_sites_400(reference):
+    """The CSRF failure page reads the query too (its language switcher)."""
+    query = "&".join(["q=x"] * (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = Client(enforce_csrf_checks=True).post(f"/fr/groupes/?{query}", {"q": "x"})
+    assert response.status_code in (400, 403)
+    assert '<html lang="fr"' in response.content.decode()
