@@ -141,3 +141,18 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     with translation.override(_error_language(request)):
         return render(request, "403_csrf.html", status=403)
+
+
+def permission_denied(request, exception=None):
+    """403: in the admin's frame for staff on an admin page, else in the site's style."""
+    from django.contrib import admin
+
+    with translation.override(_error_language(request)):
+        user = getattr(request, "user", None)
+        if request.path.startswith(reverse("admin:index")) and user and user.is_staff:
+            context = {
+                **admin.site.each_context(request),
+                "title": translation.gettext("No access to this page"),
+            }
+            return render(request, "admin/403.html", context, status=403)
+        return render(request, "403.html", status=403)
