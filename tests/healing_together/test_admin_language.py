@@ -45,8 +45,8 @@ _WORDS = """
 ENGLISH_UI_WORDS = frozenset(_WORDS.split())
 # Words of the list that are also words of the language (a Dutch "link", a French "date").
 SAME_IN = {
-    "nl": {"filter", "link", "model", "object", "of", "type", "was", "url"},
-    "fr": {"date", "latitude", "longitude", "parent", "session", "type", "url", "object"},
+    "nl": {"filter", "link", "model", "object", "of", "type", "was"},
+    "fr": {"date", "latitude", "longitude", "parent", "session", "type"},
 }
 # Names that stay as they are in every language.
 BRAND_WORDS = ("Healing Together",)
