@@ -304,3 +304,15 @@ def test_the_javascript_catalog_translates_the_pickers_and_the_rich_text_editor(
         if catalog[text] == text and text.lower() not in SAME_IN[language] | {"filter", "%s"}
     )
     assert untranslated == []
+
+
+def test_a_visitor_gets_the_403_page_in_the_sites_style(rf, reference):
+    from django.contrib.auth.models import AnonymousUser
+
+    from healing_together.views import permission_denied
+
+    request = rf.get("/fr/groupes/", headers={"accept-language": "fr"})
+    request.user = AnonymousUser()
+    response = permission_denied(request)
+    assert response.status_code == 403
+    assert "Pas d’accès à cette page" in response.content.decode()
