@@ -70,6 +70,7 @@ lock: | $(BIN)/python
 messages: | $(BIN)/python
 	for lang in nl fr en; do \
 		$(DEV_ENV) $(BIN)/python manage.py makemessages -l $$lang --no-location --no-obsolete --ignore=.venv --ignore=var -v0; \
+		$(DEV_ENV) $(BIN)/python manage.py makemessages -d djangojs -l $$lang --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules --ignore=static/admin-ext/vendor -v0; \
 	done
 
 clean:

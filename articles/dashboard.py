@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from healing_together.dashboard import can_view, changelist_url, item
+from healing_together.i18n import language_name_in_sentence
 
 from .models import Article
 from .querysets import translated_in
@@ -16,18 +17,25 @@ def attention_items(user):
     scheduled = Article.objects.filter(
         status=Article.Status.SCHEDULED, publish_at__gt=timezone.now()
     )
+    count = scheduled.count()
     items = [
         item(
-            _("Articles scheduled for later"),
-            scheduled.count(),
+            ngettext("article scheduled for later", "articles scheduled for later", count),
+            count,
             changelist_url(Article, status__exact="scheduled", visible="no"),
         )
     ]
-    for code, name in settings.LANGUAGES:
+    for code, _name in settings.LANGUAGES:
+        count = Article.objects.exclude(translated_in(code)).count()
         items.append(
             item(
-                _("Articles not translated into %(language)s") % {"language": name},
-                Article.objects.exclude(translated_in(code)).count(),
+                ngettext(
+                    "article not translated into %(language)s",
+                    "articles not translated into %(language)s",
+                    count,
+                )
+                % {"language": language_name_in_sentence(code)},
+                count,
                 changelist_url(Article, missing=code),
             )
         )

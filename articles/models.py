@@ -13,9 +13,9 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from directory.models import Audience, Topic
+from healing_together.history import HistoricalRecords
 from healing_together.i18n import LANGUAGE_CODES, first_translation
 from healing_together.safe_html import sanitise_html
 
@@ -220,7 +220,9 @@ class Article(models.Model):
 class Reference(models.Model):
     """A study or book an article cites, in APA-like parts so it can be shown consistently."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="references", verbose_name=_("article")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     authors = models.CharField(_("authors"), max_length=500)
     year = models.PositiveSmallIntegerField(_("year"))

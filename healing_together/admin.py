@@ -12,6 +12,7 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import label_for_field
 from django.templatetags.static import static
 from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -46,6 +47,15 @@ class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
     class Media:
         css = ADMIN_CSS
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history table's extra columns headed by the fields' labels, not their names.
+        labels = [
+            label_for_field(name, self.model, model_admin=self)
+            for name in self.history_list_display
+        ]
+        extra_context = {**(extra_context or {}), "history_list_labels": labels}
+        return super().history_view(request, object_id, extra_context=extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         history = getattr(obj, "_history", None)

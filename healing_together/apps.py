@@ -17,9 +17,33 @@ class HealingTogetherConfig(AppConfig):
         from .roles import sync_roles_after_migrate
 
         cache.connect_signals()
+        translate_admin_boolean_icons()
         user_logged_in.connect(start_staff_session, dispatch_uid="healing_together.staff_session")
         # Keep the staff groups' permissions in step with the models after every migrate.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="healing_together.roles")
+
+
+def translate_admin_boolean_icons():
+    """The admin's yes/no icons say "Yes"/"No" in the editor's language, not "True"/"False".
+
+    Django writes the Python value as their text alternative, in English, for screen readers
+    (django.contrib.admin.templatetags.admin_list._boolean_icon, which the admin's lists, forms
+    and read-only fields look up each time they draw one).
+    """
+    from django.contrib.admin.templatetags import admin_list
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    def boolean_icon(field_val):
+        icon, text = {
+            True: ("yes", gettext("Yes")),
+            False: ("no", gettext("No")),
+            None: ("unknown", gettext("Unknown")),
+        }[field_val]
+        return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
+
+    admin_list._boolean_icon = boolean_icon
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

@@ -4,7 +4,11 @@ import functools
 
 from django.conf import settings
 from django.urls import get_urlconf, translate_url
-from django.utils.translation import get_language_info, get_supported_language_variant
+from django.utils.translation import (
+    get_language_info,
+    get_supported_language_variant,
+    pgettext_lazy,
+)
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -18,6 +22,23 @@ FALLBACK_LANGUAGE = "en"
 RTL_LANGUAGES = frozenset(
     {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "prs", "ps", "sd", "syr", "ug", "ur", "yi"}
 )
+
+
+# A site language's name inside a sentence ("not translated into Dutch", "write it in French"):
+# French writes it in lower case there ("en néerlandais"), unlike settings.LANGUAGES' names,
+# which start a label or an item of a list ("Néerlandais").
+_NAMES_IN_SENTENCE = {
+    "nl": pgettext_lazy("language name inside a sentence", "Dutch"),
+    "fr": pgettext_lazy("language name inside a sentence", "French"),
+    "en": pgettext_lazy("language name inside a sentence", "English"),
+}
+
+
+def language_name_in_sentence(code):
+    """The name of the site language `code` to put inside a sentence ("" for no language)."""
+    if code in _NAMES_IN_SENTENCE:
+        return _NAMES_IN_SENTENCE[code]
+    return dict(settings.LANGUAGES).get(code, "")
 
 
 def in_any_language(field, value):

@@ -232,7 +232,12 @@ LANGUAGES = [
 LANGUAGE_CODE = "nl"
 MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 MODELTRANSLATION_FALLBACK_LANGUAGES = ()
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the site's own texts (makemessages keeps it). locale_overrides/: our translations of
+# the packages' texts an editor sees (Django's admin, simple-history, prose-editor, axes,
+# django-otp), where theirs are missing or read badly; written by hand (see its README).
+# Both come before the packages' own catalogs, locale/ first, also in the admin's JavaScript
+# catalog (jsi18n).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Brussels"

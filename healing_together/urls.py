@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
 )
 
 handler400 = "healing_together.views.bad_request"
+handler403 = "healing_together.views.permission_denied"
 handler404 = "healing_together.views.page_not_found"
 handler500 = "healing_together.views.server_error"
 

@@ -147,3 +147,18 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return error_page(request, "403_csrf.html", 403)
+
+
+def permission_denied(request, exception=None):
+    """403: in the admin's frame for staff on an admin page, else in the site's style."""
+    from django.contrib import admin
+
+    user = getattr(request, "user", None)
+    if request.path.startswith(reverse("admin:index")) and user and user.is_staff:
+        with translation.override(_error_language(request)):
+            context = {
+                **admin.site.each_context(request),
+                "title": translation.gettext("No access to this page"),
+            }
+            return render(request, "admin/403.html", context, status=403)
+    return error_page(request, "403.html", 403)

@@ -84,7 +84,7 @@ class GroupAdmin(GroupCSVMixin, HistoryTranslationAdmin):
         FreshnessFilter,
         "status",
         "published",
-        *[missing_translation_filter(code, name) for code, name in settings.LANGUAGES],
+        *[missing_translation_filter(code) for code, _name in settings.LANGUAGES],
         RegionFilter,
         "audiences",
         "kind",

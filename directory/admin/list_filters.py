@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from healing_together.i18n import language_name_in_sentence
+
 from ..models import Group, Region
 
 
@@ -45,11 +47,13 @@ class FreshnessFilter(admin.SimpleListFilter):
         return getattr(queryset, method)() if method else queryset
 
 
-def missing_translation_filter(code, language_name):
+def missing_translation_filter(code):
     """A list filter for one language: groups whose name, summary or description is empty."""
 
     class MissingTranslationFilter(admin.SimpleListFilter):
-        title = format_lazy(_("translation in {language}"), language=language_name)
+        title = format_lazy(
+            _("translation in {language}"), language=language_name_in_sentence(code)
+        )
         parameter_name = f"missing_{code}"
 
         def lookups(self, request, model_admin):

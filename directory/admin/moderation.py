@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from healing_together.i18n import first_translation
+from healing_together.i18n import first_translation, language_name_in_sentence
 
 from .. import moderation
 from ..fieldsets import PROPOSED_FIELDS, group_sections
@@ -229,13 +229,15 @@ class ProposalAdmin(admin.ModelAdmin):
             "edit_url": reverse("admin:directory_group_change", args=[group.pk]),
             "group_name": text_of(group, "name"),
             "untranslated": [
-                str(name) for code, name in settings.LANGUAGES if not getattr(group, f"name_{code}")
+                str(language_name_in_sentence(code))
+                for code, _name in settings.LANGUAGES
+                if not getattr(group, f"name_{code}")
             ],
             "organiser_language": self._language_name(group),
         }
 
     def _language_name(self, group):
-        return str(dict(settings.LANGUAGES).get(group.proposal_language, ""))
+        return str(language_name_in_sentence(group.proposal_language))
 
     def _moderated_object(self, request, object_id):
         if not self.has_moderate_permission(request):
@@ -311,7 +313,7 @@ class ProposalAdmin(admin.ModelAdmin):
         if not group.proposer_email:
             messages.success(request, done)
         elif sent:
-            messages.success(request, f"{done} {_('The organiser was emailed.')}")
+            messages.success(request, " ".join([done, _("The organiser was emailed.")]))
         else:
             messages.warning(
                 request,

@@ -21,7 +21,7 @@ class SourcedModel(models.Model):
 class Region(SourcedModel):
     code = models.CharField(_("REFNIS code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(max_length=40, unique=True)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
 
     class Meta:
         ordering = ["code"]
@@ -35,7 +35,9 @@ class Region(SourcedModel):
 class Province(SourcedModel):
     code = models.CharField(_("REFNIS code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -51,9 +53,16 @@ class Municipality(SourcedModel):
     name = models.CharField(_("name"), max_length=100)
     # The Brussels-Capital Region has no province.
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="municipalities"
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("province"),
     )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
     # A place in the municipality, from GeoNames (fixtures/reference/municipality-positions.*):
     # where distances to a visitor's postcode are measured from. Plain floats keep the
     # distance arithmetic the same on SQLite and PostgreSQL.
@@ -86,7 +95,10 @@ class PostalCode(models.Model):
 
     code = models.CharField(_("postcode"), max_length=4, db_index=True)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="postal_codes"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="postal_codes",
+        verbose_name=_("municipality"),
     )
 
     class Meta:

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from healing_together.history import HistoricalRecords
 from healing_together.i18n import TranslatedFields, first_translation
 
 from .. import schedule as schedule_rules
@@ -26,7 +26,12 @@ from .taxonomy import Audience, SpokenLanguage, Topic
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     parent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent organisation"),
     )
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -109,9 +114,15 @@ class Group(models.Model):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     facilitation = models.CharField(_("led by"), max_length=12, choices=Facilitation.choices)
-    audiences = models.ManyToManyField(Audience, blank=True, related_name="groups")
-    topics = models.ManyToManyField(Topic, blank=True, related_name="groups")
-    languages = models.ManyToManyField(SpokenLanguage, related_name="groups")
+    audiences = models.ManyToManyField(
+        Audience, blank=True, related_name="groups", verbose_name=_("audiences")
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="groups", verbose_name=_("topics")
+    )
+    languages = models.ManyToManyField(
+        SpokenLanguage, related_name="groups", verbose_name=_("languages spoken")
+    )
 
     attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
@@ -125,8 +136,12 @@ class Group(models.Model):
         related_name="groups",
         verbose_name=_("municipality"),
     )
-    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
     serves_regions = models.ManyToManyField(
         Region,
         blank=True,
@@ -147,7 +162,9 @@ class Group(models.Model):
     start_date = models.DateField(_("first session"), null=True, blank=True)
     end_date = models.DateField(_("last session"), null=True, blank=True)
     schedule_note = models.CharField(_("schedule note"), max_length=200, blank=True)
-    next_session_on = models.DateField(editable=False, null=True, db_index=True)
+    next_session_on = models.DateField(
+        _("next session on"), editable=False, null=True, db_index=True
+    )
 
     cost = models.CharField(_("cost"), max_length=8, choices=Cost.choices)
     cost_amount = models.DecimalField(
@@ -207,8 +224,8 @@ class Group(models.Model):
         verbose_name=_("reviewed by"),
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     # Accent- and case-folded text of every searchable field in every language, so that free-text
     # search gives the same answers on SQLite and PostgreSQL.
     search_text = models.TextField(editable=False, blank=True)

@@ -4,7 +4,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from healing_together.history import HistoricalRecords
 
 from ..querysets import HelplineQuerySet, NetworkQuerySet
 from .geography import Municipality, Region, SourcedModel
@@ -15,7 +16,7 @@ class Network(SourcedModel):
         ADULT = "adult", _("Adults")
         YOUTH = "youth", _("Children and young people")
 
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
     kind = models.CharField(_("for"), max_length=5, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=200)
     area_description = models.CharField(_("area"), max_length=300)
@@ -42,7 +43,7 @@ class Network(SourcedModel):
 
 
 class Platform(SourcedModel):
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     summary = models.TextField(_("summary"))
     website = models.URLField(_("website"))
@@ -62,7 +63,7 @@ class Platform(SourcedModel):
 
 
 class Helpline(SourcedModel):
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
     number = models.CharField(_("number as shown"), max_length=30)
     dial = models.CharField(
         _("number to dial"),

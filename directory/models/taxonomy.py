@@ -3,7 +3,8 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from healing_together.history import HistoricalRecords
 
 
 class Term(models.Model):

@@ -12,3 +12,17 @@ def needs_attention(context):
     """The admin home's "Needs attention" sections for the signed-in editor (dashboard.py)."""
     request = context.get("request")
     return dashboard.needs_attention(getattr(request, "user", None))
+
+
+@register.filter
+def field_value(record, name):
+    """A field of `record` as the admin's lists show it: a choice's label, a yes/no icon, a
+    date in the editor's format ("—" for none), not the stored code or True/False."""
+    from django.contrib.admin.utils import display_for_field
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        field = record._meta.get_field(name)
+    except FieldDoesNotExist:
+        return getattr(record, name, "")
+    return display_for_field(getattr(record, name), field, "—")

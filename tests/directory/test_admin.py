@@ -402,42 +402,42 @@ def test_admin_home_shows_what_needs_attention(admin_client, reference):
     response = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     items = attention_items(response)
-    stale = f"Listings to verify (not verified for {settings.GROUP_STALE_AFTER_DAYS} days)"
+    stale = f"listings to verify (not verified for {settings.GROUP_STALE_AFTER_DAYS} days)"
     hidden = (
-        "Published listings hidden for staleness "
+        "published listing hidden for staleness "
         f"(not verified for {settings.GROUP_HIDDEN_AFTER_DAYS} days)"
     )
     assert items[stale] == (2, "/admin/directory/group/?freshness=stale")
     assert items[hidden] == (1, "/admin/directory/group/?freshness=hidden")
     # Groups lack a description unless one is given: all but `complete` in English, and all
     # but `complete` and the one without an English name in Dutch.
-    assert items["Groups without a name, summary or description in English"][0] == 5
-    assert items["Groups without a name, summary or description in Dutch"] == (
+    assert items["groups without a name, summary or description in English"][0] == 5
+    assert items["groups without a name, summary or description in Dutch"] == (
         4,
         "/admin/directory/group/?missing_nl=1",
     )
-    assert items["Proposed groups waiting for review"] == (
+    assert items["proposed group waiting for review"] == (
         1,
         "/admin/directory/proposal/?review=pending",
     )
-    assert items["Open correction reports"] == (
+    assert items["open correction report"] == (
         1,
         "/admin/directory/correctionreport/?status=open",
     )
-    assert items["Articles scheduled for later"] == (
+    assert items["article scheduled for later"] == (
         1,
         "/admin/articles/article/?status__exact=scheduled&visible=no",
     )
-    assert items["Articles not translated into French"] == (
+    assert items["article not translated into French"] == (
         1,
         "/admin/articles/article/?missing=fr",
     )
-    assert items["Articles not translated into English"][0] == 2
-    assert items["Articles not translated into Dutch"][0] == 0
+    assert items["articles not translated into English"][0] == 2
+    assert items["articles not translated into Dutch"][0] == 0
     # Each link leads to a list with exactly that many rows.
     assert admin_client.get(items[stale][1]).context["cl"].result_count == 2
     assert admin_client.get(items[hidden][1]).context["cl"].result_count == 1
-    english = items["Groups without a name, summary or description in English"][1]
+    english = items["groups without a name, summary or description in English"][1]
     assert admin_client.get(english).context["cl"].result_count == 5
 
 

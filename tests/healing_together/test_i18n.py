@@ -179,20 +179,44 @@ def test_bad_host_header_is_a_400(client):
     assert response.status_code == 400
 
 
+OVERRIDES = Path(settings.BASE_DIR) / "locale_overrides"
+
+
 def catalogs():
     return sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
+
+
+def every_catalog():
+    """Ours (server and JavaScript texts) and our translations of the packages' texts."""
+    return sorted(
+        [*LOCALE.glob("*/LC_MESSAGES/*.po"), *OVERRIDES.glob("*/LC_MESSAGES/*.po")],
+    )
+
+
+def catalog_id(path):
+    return "/".join((path.parts[-4], path.parts[-3], path.stem))
 
 
 def test_every_language_has_a_catalog():
     languages = {path.parts[-3] for path in catalogs()}
     assert languages == {code for code, _name in settings.LANGUAGES}
+    javascript = {path.parts[-3] for path in LOCALE.glob("*/LC_MESSAGES/djangojs.po")}
+    assert javascript == languages
+
+
+def test_package_overrides_come_after_our_catalog_and_before_the_packages():
+    assert [Path(path) for path in settings.LOCALE_PATHS] == [LOCALE, OVERRIDES]
 
 
 @pytest.mark.parametrize("path", catalogs(), ids=lambda p: p.parts[-3])
+def test_catalogs_hold_the_sites_texts(path):
+    assert len(polib.pofile(str(path)).translated_entries()) > 100
+
+
+@pytest.mark.parametrize("path", every_catalog(), ids=catalog_id)
 def test_catalogs_have_no_untranslated_or_fuzzy_entry(path):
     catalog = polib.pofile(str(path))
     untranslated = [entry.msgid for entry in catalog.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalog.fuzzy_entries()]
     assert untranslated == []
     assert fuzzy == []
-    assert len(catalog.translated_entries()) > 100
