@@ -14,7 +14,8 @@ twenty cards was a fifth of the list's time).
 
 from django import template
 from django.template.loader import get_template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from healing_together.templatetags.ht import distance
@@ -45,20 +46,41 @@ def where(group):
     return gettext("Online")
 
 
+class CardWriter:
+    """Writes result cards in one language: the words every card shares, translated once."""
+
+    def __init__(self, cards):
+        self.cards = cards
+        self.where_label = conditional_escape(gettext("Where"))
+        self.distance_label = conditional_escape(gettext("Distance"))
+
+    def card(self, group):
+        km = group.distance_km
+        measured = (
+            ""
+            if km is None
+            else f'<dt>{self.distance_label}</dt><dd class="distance">'
+            f"{conditional_escape(distance(km))}</dd>\n    "
+        )
+        return (
+            f'<article class="group-card">\n  {part(self.cards, group, "head")}\n'
+            f'  <dl class="facts">\n    <dt>{self.where_label}</dt>\n'
+            f"    <dd>{conditional_escape(where(group))}</dd>\n"
+            f"    {measured}{part(self.cards, group, 'facts')}\n  </dl>\n</article>"
+        )
+
+
 @register.simple_tag(takes_context=True)
 def group_card(context, group):
-    cards = context.get(GroupCards.context_name)
-    km = group.distance_km
-    return format_html(
-        '<article class="group-card">\n  {}\n  <dl class="facts">\n    <dt>{}</dt>\n'
-        "    <dd>{}</dd>\n    {}{}\n  </dl>\n</article>",
-        part(cards, group, "head"),
-        gettext("Where"),
-        where(group),
-        ""
-        if km is None
-        else format_html(
-            '<dt>{}</dt><dd class="distance">{}</dd>\n    ', gettext("Distance"), distance(km)
-        ),
-        part(cards, group, "facts"),
-    )
+    """One result card (an article's related groups)."""
+    writer = CardWriter(context.get(GroupCards.context_name))
+    return mark_safe(writer.card(group))  # noqa: S308 - every part is escaped or rendered
+
+
+@register.simple_tag(takes_context=True)
+def group_card_items(context, groups):
+    """The `<li>` of each group's card, written in one pass (a page of twenty cards through
+    the template engine, one tag each, cost a tenth of the list page)."""
+    writer = CardWriter(context.get(GroupCards.context_name))
+    items = "".join(f"\n        <li>{writer.card(group)}</li>" for group in groups)
+    return mark_safe(items)  # noqa: S308 - every part is escaped or rendered
