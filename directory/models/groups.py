@@ -18,7 +18,7 @@ from healing_together.i18n import TranslatedFields, first_translation
 from .. import schedule as schedule_rules
 from .. import search
 from ..freshness import Freshness, freshness
-from ..querysets import GroupQuerySet
+from ..querysets import GroupManager
 from .geography import Municipality, Region
 from .taxonomy import Audience, SpokenLanguage, Topic
 
@@ -238,7 +238,7 @@ class Group(models.Model):
     # A language's listing is complete when these are written in it.
     COMPLETE_WITH = ("name", "summary", "description")
 
-    objects = GroupQuerySet.as_manager()
+    objects = GroupManager()
     # Every change is kept, with who made it, and can be restored from the admin.
     # The proposer's contact details are left out, so that erasing them (purge_closed_contacts)
     # leaves no copy behind.

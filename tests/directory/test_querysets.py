@@ -115,3 +115,18 @@ def test_inconsistent_groups_are_refused(reference, fields, field):
     with pytest.raises(ValidationError) as error:
         make_group(**fields)
     assert field in error.value.message_dict
+
+
+def test_published_is_built_once_a_day_and_never_shared(reference, monkeypatch, settings):
+    """Group.objects.published() is kept per cut-off date; each call gets its own clone."""
+    settings.GROUP_HIDDEN_AFTER_DAYS = 365
+    today = timezone.localdate()
+    fresh = make_group(name_en="Fresh")
+    older = make_group(name_en="Older", last_verified=today - datetime.timedelta(300))
+    first = Group.objects.published()
+    assert first.query is not Group.objects.published().query
+    assert list(first.filter(pk=older.pk)) == [older]  # narrowing a copy…
+    assert set(Group.objects.published()) == {fresh, older}  # …leaves the kept one alone
+    # Another day's cut-off: the kept queryset follows it, not the first call's.
+    settings.GROUP_HIDDEN_AFTER_DAYS = 200
+    assert set(Group.objects.published()) == {fresh}
