@@ -47,6 +47,8 @@ class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
     class Media:
         css = ADMIN_CSS
+        # Marks the empty language tabs; after modeltranslation's tabs script.
+        js = ["admin-ext/translation-tabs.js"]
 
     def history_view(self, request, object_id, extra_context=None):
         # The history table's extra columns headed by the fields' labels, not their names.

@@ -19,6 +19,7 @@ from ..models import Group
 from ..rich_text import clean_rich_text, looks_like_html, plain_text_to_html
 from .csv_views import GroupCSVMixin
 from .list_filters import FreshnessFilter, RegionFilter, missing_translation_filter
+from .warnings import group_warnings, published_warning
 
 # Translated fields edited with the rich-text editor, one per language.
 RICH_TEXT_FIELDS = {f"description_{code}" for code, _name in settings.LANGUAGES}
@@ -110,6 +111,16 @@ class GroupAdmin(GroupCSVMixin, HistoryTranslationAdmin):
         (_("Your change"), {"fields": ["change_reason"]}),
     ]
 
+    # --- the list: rejected proposals stay in the review queue; the stale, most overdue first ---
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).listed()
+
+    def get_ordering(self, request):
+        if request.GET.get(FreshnessFilter.parameter_name) in FreshnessFilter.OVERDUE:
+            return Group.objects.most_overdue_first().query.order_by
+        return super().get_ordering(request)
+
     # --- columns ---
 
     @admin.display(description=_("name"), ordering=f"name_{settings.LANGUAGE_CODE}")
@@ -155,11 +166,20 @@ class GroupAdmin(GroupCSVMixin, HistoryTranslationAdmin):
             kwargs["widget"] = RichTextWidget()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        group = self.get_object(request, object_id)
+        if group is not None:
+            extra_context = {**(extra_context or {}), "listing_warnings": group_warnings(group)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason")
         if reason:
             obj._change_reason = reason
         super().save_model(request, obj, form, change)
+        warning = published_warning(obj)
+        if warning:
+            self.message_user(request, warning, messages.WARNING)
 
     # --- actions ---
 
