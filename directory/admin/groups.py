@@ -19,7 +19,7 @@ from ..models import Group
 from ..rich_text import clean_rich_text, looks_like_html, plain_text_to_html
 from .csv_views import GroupCSVMixin
 from .list_filters import FreshnessFilter, RegionFilter, missing_translation_filter
-from .warnings import group_warnings, published_warning
+from .notices import group_warnings, published_warning
 
 # Translated fields edited with the rich-text editor, one per language.
 RICH_TEXT_FIELDS = {f"description_{code}" for code, _name in settings.LANGUAGES}
