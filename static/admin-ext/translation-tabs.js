@@ -1,7 +1,8 @@
 // Marks the language tabs (django-modeltranslation's NL / FR / EN tabs) whose field is empty,
 // in words and with a sign, not by colour alone, and keeps the marks up to date as the editor
-// types. The tabs are built by modeltranslation's script when the page is ready; this runs
-// after it, on "load". The text comes from Django's JavaScript catalog (the admin's jsi18n).
+// types; and names what modeltranslation leaves unnamed. modeltranslation builds the tabs when
+// its jQuery is ready, which may come before or after "load": the page is watched for them. The
+// words come from Django's JavaScript catalog (the admin's jsi18n, loaded before this file).
 
 (function () {
   "use strict";
@@ -41,8 +42,17 @@
   }
 
   function start() {
-    document.querySelectorAll('.ui-tabs-nav a[href^="#tab_"]').forEach((link) => {
-      const field = document.getElementById(link.getAttribute("href").slice("#tab_".length));
+    // modeltranslation's "all languages" switch above the form comes without a label.
+    const mainSwitch = document.getElementById("modeltranslation-main-switch");
+    if (mainSwitch && !mainSwitch.labels.length && !mainSwitch.hasAttribute("aria-label")) {
+      mainSwitch.setAttribute("aria-label", gettext("Language of every field"));
+    }
+    // Each link is set up once.
+    const links = document.querySelectorAll('.ui-tabs-nav a[href^="#tab_"]:not([data-ht-panel])');
+    links.forEach((link) => {
+      const panelId = link.getAttribute("href").slice(1);
+      link.dataset.htPanel = panelId;
+      const field = document.getElementById(panelId.slice("tab_".length));
       if (!field) {
         return;
       }
@@ -51,7 +61,7 @@
       field.addEventListener("input", update);
       field.addEventListener("change", update);
       // The rich-text editor writes its text area when the editor loses focus or types.
-      const panel = document.getElementById(link.getAttribute("href").slice(1));
+      const panel = document.getElementById(panelId);
       if (panel) {
         panel.addEventListener("input", update);
         panel.addEventListener("focusout", update);
@@ -59,5 +69,9 @@
     });
   }
 
-  window.addEventListener("load", start);
+  start();
+  new MutationObserver(start).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+  });
 })();
