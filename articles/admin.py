@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from healing_together.admin import HistoryTranslationAdmin, RichTextWidget
-from healing_together.i18n import LANGUAGE_CODES
+from healing_together.i18n import LANGUAGE_CODES, languages_in_sentence
 
 from .models import Article, Reference
 from .querysets import translated_in
@@ -59,14 +59,9 @@ class PublicationFilter(admin.SimpleListFilter):
 class ArticleAdmin(HistoryTranslationAdmin):
     """Tabs per language, the rich-text editor, history with revert in every language."""
 
-    list_display = [
-        "__str__",
-        "status",
-        "publish_at",
-        "translations",
-        "updated_at",
-        "preview_links",
-    ]
+    # Few enough to fit 1280 px beside the sidebar and the filters (the last change is in the
+    # form and its history).
+    list_display = ["__str__", "status", "publish_at", "translations", "preview_links"]
     list_filter = [
         "status",
         PublicationFilter,
@@ -99,6 +94,21 @@ class ArticleAdmin(HistoryTranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("audiences", "topics")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        missing = [code for code in LANGUAGE_CODES if not obj.is_translated(code)]
+        if obj.status != Article.Status.DRAFT and missing:
+            self.message_user(
+                request,
+                _(
+                    "Saved, but not translated into %(languages)s: visitors reading the site "
+                    "in that language do not see this article. Fill its title and text there "
+                    "to show it to them."
+                )
+                % {"languages": languages_in_sentence(missing)},
+                messages.WARNING,
+            )
 
     @admin.display(description=_("languages"))
     def translations(self, obj):

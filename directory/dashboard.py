@@ -33,7 +33,7 @@ def attention_items(user):
         )
     if not can_view(user, Group):
         return items
-    groups = Group.objects.all()
+    groups = Group.objects.listed()
     count = groups.needs_verification().count()
     items.append(
         item(

@@ -293,6 +293,13 @@ class GroupQuerySet(models.QuerySet):
             .filter(last_verified__lt=hidden_before())
         )
 
+    def listed(self):
+        """The editors' group list: every group but the proposals they rejected."""
+        return self.exclude(review=self.model.Review.REJECTED)
+
+    def most_overdue_first(self):
+        return self.order_by("last_verified", "pk")
+
     def count_by(self, field):
         """{value: number of distinct groups} for one field, in one query."""
         rows = (

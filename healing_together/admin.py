@@ -12,14 +12,18 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.utils import label_for_field
+from django.db import models
 from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
-ADMIN_CSS = {"all": ["admin-ext/admin.css"]}
+# admin.css: flags, badges, notices; fit.css: the lists and forms fit 1280 and 768 px wide.
+ADMIN_CSS = {"all": ["admin-ext/admin.css", "admin-ext/fit.css"]}
 
 # simple-history's history table without the inline style the CSP refuses.
 OBJECT_HISTORY_LIST_TEMPLATE = "admin/object_history_list.html"
@@ -34,6 +38,16 @@ def translated_field_names(model):
     }
 
 
+class LabelledSplitDateTime(admin_widgets.AdminSplitDateTime):
+    """Django's date and time fields, each named for a screen reader: the field's label is tied
+    to neither, and the "Date:" / "Time:" before them are plain text."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[0].attrs["aria-label"] = _("Date")
+        self.widgets[1].attrs["aria-label"] = _("Time")
+
+
 class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     """Language tabs, plus the history list (who, when, what changed) and "revert".
 
@@ -44,9 +58,12 @@ class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     """
 
     object_history_list_template = OBJECT_HISTORY_LIST_TEMPLATE
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
 
     class Media:
         css = ADMIN_CSS
+        # Marks the empty language tabs; names what Django's pickers leave unnamed.
+        js = ["admin-ext/translation-tabs.js", "admin-ext/selector-fixes.js"]
 
     def history_view(self, request, object_id, extra_context=None):
         # The history table's extra columns headed by the fields' labels, not their names.

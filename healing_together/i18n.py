@@ -41,6 +41,14 @@ def language_name_in_sentence(code):
     return dict(settings.LANGUAGES).get(code, "")
 
 
+def languages_in_sentence(codes):
+    """ "Dutch and French" (in the active language), for a list of site language codes."""
+    from django.utils.text import get_text_list
+    from django.utils.translation import gettext
+
+    return get_text_list([str(language_name_in_sentence(code)) for code in codes], gettext("and"))
+
+
 def in_any_language(field, value):
     """A filter for `field` equal to `value` in any language (slugs differ per language)."""
     from django.db.models import Q

@@ -13,6 +13,8 @@ from ..models import Group, Region
 class FreshnessFilter(admin.SimpleListFilter):
     title = _("freshness")
     parameter_name = "freshness"
+    # The choices listing overdue groups: the admin sorts them most overdue first.
+    OVERDUE = {"stale", "hidden"}
 
     def lookups(self, request, model_admin):
         return [

@@ -237,6 +237,9 @@ class Group(models.Model):
     TRANSLATED_FIELDS = TranslatedFields()
     # A language's listing is complete when these are written in it.
     COMPLETE_WITH = ("name", "summary", "description")
+    # What a visitor's card shows. Without them in a language, the public list shows the
+    # group there in another language (marked with its lang).
+    SHOWN_WITH = ("name", "summary")
 
     objects = GroupManager()
     # Every change is kept, with who made it, and can be restored from the admin.
@@ -294,6 +297,21 @@ class Group(models.Model):
 
     def is_complete_in(self, language):
         return all(getattr(self, f"{field}_{language}", None) for field in self.COMPLETE_WITH)
+
+    def is_written_in(self, language):
+        """Its card reads in `language`: else visitors there read it in another language."""
+        return all(getattr(self, f"{field}_{language}", None) for field in self.SHOWN_WITH)
+
+    def languages_not_written(self):
+        return [code for code, _name in settings.LANGUAGES if not self.is_written_in(code)]
+
+    @property
+    def is_hidden_for_staleness(self):
+        """Meant to be on the site (published, not ended), yet off it: the public rule
+        (GroupQuerySet.published) leaves it out only because it was not verified for too long."""
+        if not self.pk or not self.published or self.status == self.Status.ENDED:
+            return False
+        return not Group.objects.published().filter(pk=self.pk).exists()
 
     def get_absolute_url(self):
         slug = self.localized_slug()
