@@ -162,17 +162,22 @@ def latest_versions(history_model, pks):
         .annotate(newest=Subquery(newest))
         .values_list("newest", flat=True)
     )
-    records = {r.history_id: r for r in history_model.objects.filter(history_id__in=ids)}
-    # Their codes read in one query per field, not per record.
-    for record in records.values():
+    records = list(history_model.objects.filter(history_id__in=ids))
+    load_m2m(history_model, records)
+    return {record.id: record for record in records}
+
+
+def load_m2m(history_model, records):
+    """Read the codes of many records in one query per field, not per record."""
+    by_id = {record.history_id: record for record in records}
+    for record in records:
         record._ht_m2m = {f.name: set() for f in m2m_fields(history_model)}
     for field in m2m_fields(history_model):
         rows = apps.get_model(
             history_model._meta.app_label, f"{history_model.__name__}_{field.name}"
-        ).objects.filter(history_id__in=list(records))
+        ).objects.filter(history_id__in=list(by_id))
         for history_id, code in rows.values_list("history_id", f"{target_name(field)}_id"):
-            records[history_id]._ht_m2m[field.name].add(code)
-    return {record.id: record for record in records.values()}
+            by_id[history_id]._ht_m2m[field.name].add(code)
 
 
 # --- restores --------------------------------------------------------------------------------

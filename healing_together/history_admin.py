@@ -17,7 +17,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from healing_together.history import one_entry_per_save, restore_reason, restored_from
+from healing_together.history import (
+    load_m2m,
+    one_entry_per_save,
+    restore_reason,
+    restored_from,
+)
 from healing_together.history_display import Reader, describe_reason
 
 OBJECT_HISTORY_LIST_TEMPLATE = "admin/object_history_list.html"
@@ -71,9 +76,13 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         records = list(historical_records)
-        reader = Reader(history_model_of(self.model))
+        history_model = history_model_of(self.model)
+        reader = Reader(history_model)
+        # The page's versions and the one before the last, their codes read together.
+        before = records[-1].prev_record if records else None
+        load_m2m(history_model, [*records, *([before] if before else [])])
         for index, record in enumerate(records):
-            older = records[index + 1] if index + 1 < len(records) else record.prev_record
+            older = records[index + 1] if index + 1 < len(records) else before
             record.readable_changes = reader.changes(older, record) if older else []
             record.previous_version = older
             record.readable_reason = describe_reason(record)
