@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from healing_together.history import (
     load_m2m,
     one_entry_per_save,
+    recorded_m2m,
     restore_reason,
     restored_from,
 )
@@ -47,6 +48,25 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
         return [compare, *super().get_urls()]
 
     # --- one version per save; restores ------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        history = getattr(obj, "_history", None)
+        if history is None:
+            return form
+        # The "restore" page shows the earlier version's codes (audiences, topics…) too, not
+        # today's: simple-history restores plain fields only.
+        codes = {name: sorted(pks) for name, pks in recorded_m2m(history).items()}
+
+        class RestoreForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if not self.is_bound:
+                    for name, pks in codes.items():
+                        if name in self.fields:
+                            self.initial[name] = pks
+
+        return RestoreForm
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         with transaction.atomic(), one_entry_per_save():

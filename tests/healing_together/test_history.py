@@ -180,6 +180,17 @@ def test_a_restore_names_the_version_it_came_from(editor_client, reference):
         assert f"<td>{action}</td>" in html
 
 
+def test_restoring_an_article_brings_back_its_topics(editor_client, reference):
+    article = make_article(topics=["grief"], publish_at=timezone.now().replace(microsecond=0))
+    first = article.history.latest()
+    article.topics.set(Topic.objects.exclude(slug="grief")[:1])
+    url = f"/admin/articles/article/{article.pk}/history/{first.history_id}/"
+    form = editor_client.get(url).context["adminform"].form
+    assert [str(pk) for pk in form["topics"].value()] == [
+        str(Topic.objects.get(slug="grief").pk)
+    ]
+
+
 # --- 5. no version for a save that changed nothing ---------------------------------------------
 
 
