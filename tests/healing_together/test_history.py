@@ -186,9 +186,7 @@ def test_restoring_an_article_brings_back_its_topics(editor_client, reference):
     article.topics.set(Topic.objects.exclude(slug="grief")[:1])
     url = f"/admin/articles/article/{article.pk}/history/{first.history_id}/"
     form = editor_client.get(url).context["adminform"].form
-    assert [str(pk) for pk in form["topics"].value()] == [
-        str(Topic.objects.get(slug="grief").pk)
-    ]
+    assert [str(pk) for pk in form["topics"].value()] == [str(Topic.objects.get(slug="grief").pk)]
 
 
 # --- 5. no version for a save that changed nothing ---------------------------------------------
