@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import formats, timezone, translation
 
 from articles.models import Article
-from directory.models import Audience, Topic
+from directory.models import Audience, Group, Topic
 from healing_together.history_display import Reader, html_to_text
 from tests.directory.test_admin import form_data
 from tests.directory.test_csv_io import export, rows_of, to_csv, upload
@@ -152,6 +152,16 @@ def test_a_command_loading_articles_writes_one_version_each(reference):
     assert article.history.count() == 1
     record = article.history.get()
     assert record.topics.count() == article.topics.count()
+
+
+def test_a_proposal_from_the_public_form_is_one_version(client, reference):
+    from tests.directory.test_proposals import post
+
+    assert post(client, "fr").status_code == 302
+    group = Group.objects.get()
+    record = group.history.get()
+    assert record.history_type == "+"
+    assert record.audiences.count() == group.audiences.count() > 0
 
 
 # --- 4. restores -------------------------------------------------------------------------------
