@@ -93,7 +93,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    # Every change is kept, its audiences and topics included, and can be restored.
+    history = HistoricalRecords(m2m_fields=["audiences", "topics"])
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from healing_together.history import one_entry_per_save
+
 from .models import CorrectionReport, Group, Organisation
 
 logger = logging.getLogger(__name__)
@@ -94,7 +96,7 @@ def proposal_submit(form):
     logged and loses nothing. Returns the group.
     """
     cleaned = form.cleaned_data
-    with transaction.atomic():
+    with transaction.atomic(), one_entry_per_save():  # one version, with its codes
         group = form.save(commit=False)  # its text in the current language only
         group.organisation = Organisation.objects.create(
             name=cleaned["organisation_name"], website=cleaned["organisation_website"]

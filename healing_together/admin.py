@@ -1,7 +1,8 @@
 """The admin's building blocks that every app uses (the admin site itself is in admin_site.py).
 
 - `HistoryTranslationAdmin`: NL/FR/EN tabs (django-modeltranslation) plus the history list,
-  with who changed what, and "revert" in every language (django-simple-history).
+  with who changed what, and "revert" in every language (django-simple-history, read as a
+  person reads it: healing_together.history_admin).
 - `ReadOnlyAdmin`, `ReadOnlyTranslationAdmin`: reference data a command loads.
 - `RichTextWidget`: the rich-text editor (django-prose-editor) started under the site's CSP.
 
@@ -13,20 +14,17 @@ import json
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets as admin_widgets
-from django.contrib.admin.utils import label_for_field
 from django.db import models
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
-from simple_history.admin import SimpleHistoryAdmin
+
+from healing_together.history_admin import ReadableHistoryAdmin
 
 # admin.css: flags, badges, notices; fit.css: the lists and forms fit 1280 and 768 px wide.
 ADMIN_CSS = {"all": ["admin-ext/admin.css", "admin-ext/fit.css"]}
-
-# simple-history's history table without the inline style the CSP refuses.
-OBJECT_HISTORY_LIST_TEMPLATE = "admin/object_history_list.html"
 
 
 def translated_field_names(model):
@@ -48,31 +46,21 @@ class LabelledSplitDateTime(admin_widgets.AdminSplitDateTime):
         self.widgets[1].attrs["aria-label"] = _("Time")
 
 
-class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class HistoryTranslationAdmin(ReadableHistoryAdmin, TabbedTranslationAdmin):
     """Language tabs, plus the history list (who, when, what changed) and "revert".
 
     The historical records keep every language's text, but simple-history only knows the
     fields the model had before django-modeltranslation added one per language: its "revert"
-    page would bring back the current language alone, and its list of changes would miss a
-    change made in another language. Both are completed here from the records themselves.
+    page would bring back the current language alone. It is completed here from the record
+    itself (the history list compares every language: healing_together.history_display).
     """
 
-    object_history_list_template = OBJECT_HISTORY_LIST_TEMPLATE
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
 
     class Media:
         css = ADMIN_CSS
         # Marks the empty language tabs; names what Django's pickers leave unnamed.
         js = ["admin-ext/translation-tabs.js", "admin-ext/selector-fixes.js"]
-
-    def history_view(self, request, object_id, extra_context=None):
-        # The history table's extra columns headed by the fields' labels, not their names.
-        labels = [
-            label_for_field(name, self.model, model_admin=self)
-            for name in self.history_list_display
-        ]
-        extra_context = {**(extra_context or {}), "history_list_labels": labels}
-        return super().history_view(request, object_id, extra_context=extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         history = getattr(obj, "_history", None)
@@ -82,25 +70,6 @@ class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
                 for name in names:
                     setattr(obj, name, getattr(history, name, None))
         return super().get_form(request, obj, change=change, **kwargs)
-
-    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        translated = translated_field_names(self.model)
-        previous = None
-        for current in historical_records:
-            if previous is None:
-                previous = current
-                continue
-            fields = set()
-            for field in previous.tracked_fields:
-                if field.editable:
-                    fields.update(translated.get(field.name, [field.name]))
-            fields.update(f.name for f in previous._history_m2m_fields)
-            delta = previous.diff_against(
-                current, included_fields=fields, foreign_keys_are_objs=foreign_keys_are_objs
-            )
-            helper = self.get_historical_record_context_helper(request, previous)
-            previous.history_delta_changes = helper.context_for_delta_changes(delta)
-            previous = current
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

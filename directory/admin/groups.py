@@ -25,8 +25,6 @@ from .notices import group_warnings, published_warning
 # Translated fields edited with the rich-text editor, one per language.
 RICH_TEXT_FIELDS = {f"description_{code}" for code, _name in settings.LANGUAGES}
 
-HISTORY_M2M_FIELDS = {"audiences", "topics", "languages", "serves_regions"}
-
 
 class GroupAdminForm(forms.ModelForm):
     """The group form: descriptions as sanitised HTML, and an optional reason for the history."""
@@ -46,15 +44,7 @@ class GroupAdminForm(forms.ModelForm):
             value = self.initial.get(name)
             if value and not looks_like_html(value):
                 self.initial[name] = plain_text_to_html(value)
-        # The history's "revert" page shows an earlier version: its audiences, topics,
-        # languages and areas too, not today's (simple-history restores plain fields only).
-        history = getattr(self.instance, "_history", None)
-        if history is not None and not self.is_bound:
-            for name in HISTORY_M2M_FIELDS & set(self.fields):
-                rows = getattr(history, name, None)
-                if rows is not None:
-                    target = self._meta.model._meta.get_field(name).m2m_reverse_field_name()
-                    self.initial[name] = [getattr(row, f"{target}_id") for row in rows.all()]
+        # (The "revert" page's audiences, topics, languages and areas: ReadableHistoryAdmin.)
 
     def clean(self):
         cleaned = super().clean()

@@ -4,15 +4,14 @@ Geography comes from Statbel (`manage.py load_reference`) and is read-only here.
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from healing_together.admin import (
     ADMIN_CSS,
-    OBJECT_HISTORY_LIST_TEMPLATE,
     HistoryTranslationAdmin,
     ReadOnlyAdmin,
     ReadOnlyTranslationAdmin,
 )
+from healing_together.history_admin import ReadableHistoryAdmin
 from healing_together.i18n import LANGUAGE_CODES
 
 from ..models import (
@@ -63,8 +62,7 @@ class HelplineAdmin(HistoryTranslationAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
-    object_history_list_template = OBJECT_HISTORY_LIST_TEMPLATE
+class OrganisationAdmin(ReadableHistoryAdmin):
     list_display = ["name", "parent", "website", "email", "phone", "is_demo"]
     list_select_related = ["parent"]
     list_filter = ["is_demo"]

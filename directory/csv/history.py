@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from directory.models import Group
+from healing_together.history import latest_versions, same_version
 
 BATCH_SIZE = 500
 CHANGE_REASON = gettext_lazy("CSV import")
@@ -44,6 +45,26 @@ def write_m2m(new, existing):
     return all_rows
 
 
+def changed_rows(existing, through_rows):
+    """The rows whose group differs from its latest version: no version for "no change"."""
+    history_model = Group.history.model
+    previous = {}
+    pks = [row.group.pk for row in existing]
+    for start in range(0, len(pks), BATCH_SIZE):
+        previous.update(latest_versions(history_model, pks[start : start + BATCH_SIZE]))
+    changed = []
+    for row in existing:
+        group = row.group
+        values = {f.attname: getattr(group, f.attname) for f in Group._meta.concrete_fields}
+        m2m = {
+            name: {getattr(obj, f"{target}_id") for obj in by_group.get(group.pk, [])}
+            for name, (by_group, target) in through_rows.items()
+        }
+        if not same_version(history_model, previous.get(group.pk), values, m2m):
+            changed.append(row)
+    return changed
+
+
 def write_history(new, existing, through_rows, user=None):
     """History of every imported group, with its codes, as a save in the admin makes it.
 
@@ -71,7 +92,7 @@ def write_history(new, existing, through_rows, user=None):
         if f.attname not in group_fields and f.attname not in fixed
     }
     fixed.update(defaults)
-    rows = [*new, *existing]
+    rows = [*new, *changed_rows(existing, through_rows)]
     records = history_model.objects.bulk_create(
         [
             history_model(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from articles.models import TRANSLATED_FIELDS, Article, Reference
 from directory.models import Audience, Topic
+from healing_together.history import one_entry_per_save
 from healing_together.safe_html import sanitise_html
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "fixtures" / "content" / "articles"
@@ -63,11 +64,12 @@ class Command(BaseCommand):
         fill(article, data)
         if not created and article.content_hash() == before:
             return "kept"
-        article.save()
-        article.loaded_hash = article.content_hash()
-        Article.objects.filter(pk=article.pk).update(loaded_hash=article.loaded_hash)
-        article.audiences.set([audiences[s] for s in data.get("audiences", [])])
-        article.topics.set([topics[s] for s in data.get("topics", [])])
+        with one_entry_per_save():  # one version, with its audiences and topics
+            article.save()
+            article.loaded_hash = article.content_hash()
+            Article.objects.filter(pk=article.pk).update(loaded_hash=article.loaded_hash)
+            article.audiences.set([audiences[s] for s in data.get("audiences", [])])
+            article.topics.set([topics[s] for s in data.get("topics", [])])
         article.references.all().delete()
         Reference.objects.bulk_create(
             Reference(

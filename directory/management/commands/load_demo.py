@@ -24,6 +24,7 @@ from directory.models import (
     SpokenLanguage,
     Topic,
 )
+from healing_together.history import one_entry_per_save
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "groups.json"
 # Many-to-many field: (model, lookup field) of the codes listed in a spec.
@@ -106,11 +107,12 @@ class Command(BaseCommand):
             for code, text in values.items():
                 setattr(group, f"{field}_{code}", text)
         group.full_clean()  # also turns the JSON strings into times, dates and decimals
-        group.save()
-        for field, (model, key) in RELATED.items():
-            codes = related[field]
-            objects = list(model.objects.filter(**{f"{key}__in": codes}))
-            if len(objects) != len(codes):
-                raise CommandError(f"{group.name_en}: unknown {field} in {codes}.")
-            getattr(group, field).set(objects)
-        group.save()  # recompute the stored search text and next session now all is set
+        with one_entry_per_save():  # one version, with its codes
+            group.save()
+            for field, (model, key) in RELATED.items():
+                codes = related[field]
+                objects = list(model.objects.filter(**{f"{key}__in": codes}))
+                if len(objects) != len(codes):
+                    raise CommandError(f"{group.name_en}: unknown {field} in {codes}.")
+                getattr(group, field).set(objects)
+            group.save()  # recompute the stored search text and next session now all is set
