@@ -12,24 +12,9 @@ from django.test import Client
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.healing_together.test_staff_security import PASSWORD, code, sign_in
+from tests.healing_together.test_staff_security import code, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client():
-    return Client(headers={"accept-language": "en"})
-
-
-@pytest.fixture
-def staff(db):
-    return User.objects.create_user("anna", "anna@example.org", PASSWORD, is_staff=True)
-
-
-@pytest.fixture
-def device(staff):
-    return TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
 
 
 def run_create_editor(*args, **env):

@@ -20,11 +20,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from healing_together import admin_site
 from tests.factories import set_staff_session_times
+from tests.healing_together.conftest import STAFF_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/admin/login/?next=/admin/"
-PASSWORD = "correct horse battery staple"
+PASSWORD = STAFF_PASSWORD
 
 
 @pytest.fixture
@@ -37,16 +38,6 @@ def client():
 def admin_client(admin_client):
     admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return admin_client
-
-
-@pytest.fixture
-def staff(db):
-    return User.objects.create_user("anna", "anna@example.org", PASSWORD, is_staff=True)
-
-
-@pytest.fixture
-def device(staff):
-    return TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
 
 
 def code(device, offset=0):
