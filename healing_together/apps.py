@@ -1,6 +1,9 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp import apps as totp_apps
 
 
 class HealingTogetherConfig(AppConfig):
@@ -51,3 +54,13 @@ class StaffAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "healing_together.admin_site.StaffAdminSite"
+
+
+# The admin's section titles for two packages, in the editor's language: without these the
+# sidebar says "Axes" and "Otp_Totp".
+class AxesConfig(axes_apps.AppConfig):
+    verbose_name = _("Sign-in security")
+
+
+class TOTPConfig(totp_apps.DefaultConfig):
+    verbose_name = _("Authenticator apps")

@@ -86,9 +86,9 @@ INSTALLED_APPS = [
     "django_prose_editor",
     # Staff security: two-factor authentication (TOTP) on the admin.
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "healing_together.apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in the admin
     # Staff security: lockout after repeated failed sign-ins.
-    "axes",
+    "healing_together.apps.AxesConfig",  # axes, named in the admin
     "healing_together",
     "directory",
     "articles",

@@ -187,6 +187,23 @@ def test_the_sign_in_page_has_no_english_words(client, language):
     assert english_words(visible_text(response.content.decode()), language) == []
 
 
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("nl", ["Beveiliging van het aanmelden", "Authenticator-apps"]),
+        ("fr", ["Sécurité de la connexion", "Applications d’authentification"]),
+    ],
+)
+def test_the_packages_sections_have_plain_names(admin_client, language, names):
+    """The sidebar and the admin home name the sign-in packages' sections in the editor's
+    language, not "Axes" and "Otp_Totp"."""
+    response = admin_client.get("/admin/", headers={"accept-language": language})
+    text = visible_text(response.content.decode())
+    for name in names:
+        assert name in text
+    assert not re.search(r"\baxes\b|otp_totp", text, re.I)
+
+
 @pytest.mark.parametrize("language", ["nl", "fr"])
 def test_the_403_page_speaks_the_editors_language(editor_client, language):
     # An editor's role has no access to the users.
