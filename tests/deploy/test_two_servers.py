@@ -31,10 +31,10 @@ PASSWORD = "a-long-test-only-password-" + secrets.token_hex(4)
 # Run inside `manage.py shell` on the shared database: a superuser, and the confirmed TOTP
 # device two-factor sign-in needs when django-otp guards the admin. Prints the device's key.
 MAKE_STAFF = """
-from django.conf import settings
+from django.apps import apps
 from django.contrib.auth import get_user_model
 user = get_user_model().objects.create_superuser("editor", "editor@example.org", {password!r})
-if "django_otp.plugins.otp_totp" in settings.INSTALLED_APPS:
+if apps.is_installed("django_otp.plugins.otp_totp"):
     from django_otp.plugins.otp_totp.models import TOTPDevice
     device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
     print("TOTP-KEY", device.key)
