@@ -1,6 +1,6 @@
 """The group list's result cards: the parts that depend only on the group, rendered once.
 
-A card (`{% group_card %}`, directory/templatetags/directory_cards.py) has two parts that
+A card (`{% group_card_items %}`, directory/templatetags/directory_cards.py) has two parts that
 depend only on the group and the page's language (templates/directory/card/): badges, name
 and summary; when it meets, for whom, languages and cost. Those parts are kept in the cache
 per group, language and content version (healing_together.cache: any change to a group, its

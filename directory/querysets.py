@@ -375,9 +375,11 @@ class MunicipalityQuerySet(models.QuerySet):
     def attach_to(self, objects, field_name="municipality"):
         """Set the municipality of each of `objects` (read with only its id) from `by_pk()`,
         as select_related would have; the shared municipalities are only read."""
-        places = self.by_pk() if objects else {}
+        if not objects:
+            return objects
+        places = self.by_pk()
+        field = type(objects[0])._meta.get_field(field_name)
         for obj in objects:
-            field = type(obj)._meta.get_field(field_name)
             place = places.get(getattr(obj, field.attname))
             if place is not None:
                 field.set_cached_value(obj, place)

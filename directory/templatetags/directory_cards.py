@@ -1,4 +1,4 @@
-"""`{% group_card group %}`: a group's result card, its fixed parts kept in the cache.
+"""`{% group_card_items groups %}`: the groups' result cards, their fixed parts kept in the cache.
 
 A card is two parts that depend only on the group and the page's language, rendered from
 templates/directory/card/ ("head": badges, name, summary; "facts": when it meets, for whom,
@@ -71,16 +71,11 @@ class CardWriter:
 
 
 @register.simple_tag(takes_context=True)
-def group_card(context, group):
-    """One result card (an article's related groups)."""
-    writer = CardWriter(context.get(GroupCards.context_name))
-    return mark_safe(writer.card(group))  # noqa: S308 - every part is escaped or rendered
-
-
-@register.simple_tag(takes_context=True)
 def group_card_items(context, groups):
     """The `<li>` of each group's card, written in one pass (a page of twenty cards through
-    the template engine, one tag each, cost a tenth of the list page)."""
+    the template engine, one tag each, cost a tenth of the list page). On the group list the
+    cards' fixed parts come from `group_cards` in the context; elsewhere (an article's related
+    groups) they are rendered."""
     writer = CardWriter(context.get(GroupCards.context_name))
     items = "".join(f"\n        <li>{writer.card(group)}</li>" for group in groups)
     return mark_safe(items)  # noqa: S308 - every part is escaped or rendered
