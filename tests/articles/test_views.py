@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -226,3 +227,14 @@ def test_helplines_are_read_once_for_the_strip_and_the_box(client, reference):
     helpline_reads = [q for q in queries.captured_queries if "directory_helpline" in q["sql"]]
     assert len(helpline_reads) == 1
     assert html.count('href="tel:112"') == 2  # the header strip and the box
+
+
+def test_article_page_shows_each_matching_group_as_a_card(client, reference):
+    """The related groups are written as result cards, with their names and where they meet."""
+    article = make_article(audiences=["caregivers"])
+    make_group(audiences=["caregivers"], name_nl="Praatgroep Beide")
+    html = client.get(article.get_absolute_url("nl")).content.decode()
+    cards = re.findall(r'<li><article class="group-card">.*?</article></li>', html, re.S)
+    assert len(cards) == 1
+    assert "Praatgroep Beide" in cards[0]
+    assert "<dt>Waar</dt>" in cards[0]
