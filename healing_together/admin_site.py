@@ -28,13 +28,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import unsaved
 from .public_forms import client_address_block
 
 SESSION_SIGNED_IN_AT = "ht_staff_signed_in_at"
@@ -130,21 +131,56 @@ class StaffAdminSite(admin.AdminSite):
         @wraps(protected)
         def inner(request, *args, **kwargs):
             expired = self.expired_session_response(request)
-            return expired or protected(request, *args, **kwargs)
+            if expired is not None:
+                return expired
+            if request.method == "POST":
+                if not self.has_permission(request):  # the session ended with the browser
+                    return self.sign_in_again(request)
+                unsaved.posted_again(request)
+            return protected(request, *args, **kwargs)
 
         return inner
+
+    def get_urls(self):
+        return [
+            path("keepalive/", self.admin_view(unsaved.keepalive), name="keepalive"),
+            path("unsaved/", self.admin_view(unsaved.kept_changes), name="kept_changes"),
+            *super().get_urls(),
+        ]
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        if self.has_permission(request):
+            # For admin-ext/unsaved.js: the warning before the session ends.
+            context["staff_session"] = unsaved.seconds_left(request.session)
+        return context
 
     def expired_session_response(self, request):
         """Sign out a staff session over its idle or total time: the sign-in page, with a
         message saying why. None while the session is still good."""
         if not staff_session_expired(request):
             return None
+        user_pk = request.user.pk
         logout(request)
         messages.info(
             request, _("You were signed out to protect your account. Please sign in again.")
         )
-        login_url = reverse("admin:login", current_app=self.name)
-        return redirect_to_login(request.get_full_path(), login_url)
+        return self.sign_in_again(request, user_pk)
+
+    def sign_in_again(self, request, user_pk=None):
+        """The sign-in page, then back here; a form's posted fields are kept for after it."""
+        if request.path == reverse("admin:keepalive", current_app=self.name):
+            return JsonResponse({"idle": 0, "total": 0}, status=401)
+        next_url = request.get_full_path()
+        if request.method == "POST" and request.path != reverse(
+            "admin:logout", current_app=self.name
+        ):
+            next_url = unsaved.keep_post(request, user_pk)
+            messages.warning(
+                request,
+                _("What you typed was not lost: sign in again, then save it."),
+            )
+        return redirect_to_login(next_url, reverse("admin:login", current_app=self.name))
 
 
 def staff_access_response(request, permission, not_found_message):
