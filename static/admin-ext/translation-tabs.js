@@ -3,6 +3,12 @@
 // types; and names what modeltranslation leaves unnamed. modeltranslation builds the tabs when
 // its jQuery is ready, which may come before or after "load": the page is watched for them. The
 // words come from Django's JavaScript catalog (the admin's jsi18n, loaded before this file).
+//
+// jQuery UI makes each <li> the tab (role="tab", focusable) and leaves a link inside it, which
+// screen readers meet as a second control nested in the first (axe: nested-interactive). Once
+// jQuery UI has read a link's panel, the link loses its href (it keeps the panel's id in
+// data-ht-panel) and is then plain text in the tab; jQuery UI is told that such a link's panel
+// is on the page, so it never tries to fetch it. A click or the arrow keys still switch tabs.
 
 (function () {
   "use strict";
@@ -41,6 +47,21 @@
     }
   }
 
+  // Tabs whose link has no href any more still show a panel of this page (see above).
+  function keepTabsLocal() {
+    const jq = (window.django && window.django.jQuery) || window.jQuery;
+    const tabs = jq && jq.ui && jq.ui.tabs;
+    if (!tabs || tabs.prototype.htLocalPanels) {
+      return Boolean(tabs);
+    }
+    const isLocal = tabs.prototype._isLocal;
+    tabs.prototype._isLocal = function (anchor) {
+      return Boolean(anchor.dataset && anchor.dataset.htPanel) || isLocal.call(this, anchor);
+    };
+    tabs.prototype.htLocalPanels = true;
+    return true;
+  }
+
   function start() {
     // modeltranslation's "all languages" switch above the form comes without a label.
     const mainSwitch = document.getElementById("modeltranslation-main-switch");
@@ -67,6 +88,11 @@
         panel.addEventListener("focusout", update);
       }
     });
+    // Links jQuery UI has read: plain text inside their tab from now on.
+    const read = document.querySelectorAll(".ui-tabs-nav a.ui-tabs-anchor[href][data-ht-panel]");
+    if (read.length && keepTabsLocal()) {
+      read.forEach((link) => link.removeAttribute("href"));
+    }
   }
 
   start();
