@@ -13,7 +13,7 @@ Text that exists in every language has a column per language (`name_nl`, `name_f
 Inside this package `import csv` is the standard library's (absolute imports only).
 """
 
-from directory.csv.export import export_lines, group_row
+from directory.csv.export import default_separator, export_lines, group_row
 from directory.csv.importer import (
     MAX_IMPORT_BYTES,
     ImportResult,
@@ -28,6 +28,7 @@ __all__ = [
     "ImportResult",
     "RowError",
     "columns",
+    "default_separator",
     "export_lines",
     "group_row",
     "import_groups",
