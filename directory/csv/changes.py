@@ -6,7 +6,7 @@ changes nothing: it is not written, and no version is added to the group's histo
 """
 
 from directory.csv import labels
-from directory.csv.table import CODE_LISTS, column_for_field
+from directory.csv.table import CODE_LISTS, column_for_field, columns
 from directory.models import Group
 from healing_together.i18n import LANGUAGE_CODES
 
@@ -35,23 +35,30 @@ def snapshot(group):
     return {f.attname: getattr(group, f.attname) for f in Group._meta.concrete_fields}
 
 
+def same(old, new):
+    """Whether a field keeps its value (an empty text and a null one are the same)."""
+    return old == new or (old in (None, "") and new in (None, ""))
+
+
 def changed_labels(before, group, fields, codes_before, codes_after):
-    """The labels of the columns whose values differ: [] for a row that changes nothing.
+    """The labels of the columns whose values differ, in the file's order: [] for a row that
+    changes nothing.
 
     `fields` are the model fields the file sets; `codes_*` {m2m field: set of pks}.
     """
-    columns = column_for_field()
+    column_of = column_for_field()
     changed = []
     names = sorted({*fields, *(f"slug_{code}" for code in LANGUAGE_CODES)})
     for name in names:
         attname = Group._meta.get_field(name).attname
-        if before.get(attname) != getattr(group, attname):
-            changed.append(columns.get(name, name))
+        if not same(before.get(attname), getattr(group, attname)):
+            changed.append(column_of.get(name, name))
     for m2m_field, pks in codes_after.items():
         if set(pks) != codes_before.get(m2m_field, set()):
-            changed.append(columns[m2m_field])
+            changed.append(column_of[m2m_field])
+    order = {name: number for number, name in enumerate(columns())}
     seen = []
-    for column in changed:
+    for column in sorted(changed, key=lambda name: order.get(name, len(order))):
         label = labels.column_label(column)
         if label not in seen:
             seen.append(label)

@@ -47,11 +47,11 @@ COLUMN_NAMES = set(columns())
 
 def rich_text(cell, current):
     """A description from its cell: the current HTML if the cell is its plain text (an
-    exported file, unchanged), else the cell's plain text (or HTML, as older files held it)
-    as sanitised HTML."""
+    exported file, unchanged), else the cell's plain text (or HTML, as older files held it:
+    a cell that starts with a tag) as sanitised HTML."""
     if html_to_plain_text(cell) == html_to_plain_text(current):
         return current or ""
-    if looks_like_html(cell):
+    if cell.lstrip().startswith("<") and looks_like_html(cell):
         return sanitise_html(cell)
     return plain_text_to_rich_html(cell)
 

@@ -63,7 +63,8 @@ def test_no_two_columns_share_a_label_in_any_language():
         with translation.override(language):
             for name, label in zip(columns(), labels.header(), strict=True):
                 assert seen.setdefault(labels.normalised(label), name) == name, label
-                assert "," not in label and ";" not in label, label
+                assert "," not in label, label
+                assert ";" not in label, label
     assert labels.header_names()["name_nl"] == "name_nl"  # the older files' names
 
 
