@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory import csv as group_csv
 from directory.csv import MAX_IMPORT_BYTES
+from directory.csv.labels import column_label
 
 
 class GroupImportForm(forms.Form):
@@ -134,9 +135,10 @@ class GroupCSVMixin:
             "opts": self.opts,
             "form": form,
             "result": result,
-            "columns": group_csv.columns(),
-            "required_columns": group_csv.required_columns(),
-            "read_only_columns": group_csv.READ_ONLY,
+            # (label in the editor's language, name): either may head a column.
+            "columns": labelled(group_csv.columns()),
+            "required_columns": labelled(group_csv.required_columns()),
+            "read_only_columns": labelled(group_csv.READ_ONLY),
             "max_megabytes": group_csv.MAX_IMPORT_BYTES // (1024 * 1024),
             "media": self.media,
         }
@@ -146,6 +148,10 @@ class GroupCSVMixin:
 
 
 MAX_CHANGE_MESSAGES = 30
+
+
+def labelled(names):
+    return [(column_label(name), name) for name in names]
 
 
 def import_summary(result):

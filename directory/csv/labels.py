@@ -35,6 +35,19 @@ COLUMN_LABELS = {
 # holds a semicolon ("Perzisch (Farsi, Dari)" holds a comma).
 VALUES_SEPARATOR = "; "
 _SPACES = re.compile(r"\s+")
+# Words editors write for a choice besides its label, in the three languages.
+ALIASES = {
+    "frequency": {
+        "weekly": ("wekelijks", "hebdomadaire", "weekly"),
+        "fortnightly": ("tweewekelijks", "om de 14 dagen", "toutes les 2 semaines"),
+        "monthly": ("maandelijks", "mensuel", "mensuelle", "monthly"),
+    },
+    "attendance": {
+        "in_person": ("in persoon", "fysiek", "en personne", "en présentiel", "présentiel"),
+        "online": ("en ligne", "virtueel"),
+        "hybrid": ("hybride", "hybrid"),
+    },
+}
 
 
 def normalised(text):
@@ -82,12 +95,14 @@ def choices(model_field):
 
 @functools.cache
 def choice_values(model_field):
-    """{normalised code or label, in any language: code} of a choice field."""
+    """{normalised code, label or alias, in any language: code} of a choice field."""
     values = {}
     for code in LANGUAGE_CODES:
         with translation.override(code):
             for value, label in choices(model_field):
                 values.setdefault(normalised(label), value)
+    for value, words in ALIASES.get(model_field, {}).items():
+        values.update({normalised(word): value for word in words})
     values.update({normalised(value): value for value, _label in choices(model_field)})
     return values
 

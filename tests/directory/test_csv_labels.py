@@ -124,6 +124,7 @@ def test_labels_in_any_language_and_codes_are_read(admin_client, reference):
             is_demo="nee",
         ),
         new_row(name_nl="Oud bestand", languages="nl fr", frequency="weekly"),
+        new_row(name_nl="Zoals getypt", frequency="wekelijks", attendance="en personne"),
     ]
     response = upload(admin_client, to_csv(rows, columns_used))
     assert response.status_code == 302, errors_of(response)
@@ -139,6 +140,8 @@ def test_labels_in_any_language_and_codes_are_read(admin_client, reference):
     assert group.is_demo is False
     old = Group.objects.get(name_nl="Oud bestand")
     assert sorted(old.languages.values_list("code", flat=True)) == ["fr", "nl"]
+    typed = Group.objects.get(name_nl="Zoals getypt")
+    assert (typed.frequency, typed.attendance) == ("weekly", "in_person")
 
 
 def test_headers_in_another_language_with_semicolons_and_a_bom(admin_client, reference):
@@ -156,3 +159,12 @@ def test_a_wrong_value_lists_the_names_to_use(admin_client, reference):
     [(row, column, message)] = errors_of(response)
     assert (row, column) == (2, "frequency")
     assert "Every week (weekly)" in message
+
+
+def test_the_import_page_lists_the_columns_by_label_and_name(admin_client, reference):
+    html = admin_client.get(
+        "/admin/directory/group/import/", HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert "Naam [nl] (<code>name_nl</code>)" in html
+    assert "Hoe vaak (<code>frequency</code>)" in html
+    assert "puntkomma" in html  # several names in a cell
