@@ -63,6 +63,8 @@ def clean_rich_text(value):
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "div"}
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LIST_ITEM = re.compile(r"^[-*•] ")
+# A link in plain text, as Markdown writes it: [text](https://…).
+_LINK = re.compile(r"\[([^\[\]\n]+)\]\(((?:https?://|mailto:|tel:)[^\s()<>\"]+)\)")
 
 
 class _PlainText(HTMLParser):
@@ -73,6 +75,7 @@ class _PlainText(HTMLParser):
         self.blocks = []
         self.lines = []  # the current block's lines
         self.line = ""
+        self.link = None  # (href, where its text starts in the line)
 
     def end_line(self):
         line = re.sub(r"\s+", " ", self.line).strip()
@@ -94,12 +97,20 @@ class _PlainText(HTMLParser):
             self.line = "- "
         elif tag == "br":
             self.end_line()
+        elif tag == "a" and dict(attrs).get("href"):
+            self.link = (dict(attrs)["href"], len(self.line))
 
     def handle_endtag(self, tag):
         if tag in _BLOCKS:
             self.end_block()
         elif tag == "li":
             self.end_line()
+        elif tag == "a" and self.link is not None:
+            href, start = self.link
+            text = self.line[start:].strip()
+            if text:
+                self.line = f"{self.line[:start]}[{text}]({href})"
+            self.link = None
 
     def handle_data(self, data):
         self.line += data
@@ -107,8 +118,8 @@ class _PlainText(HTMLParser):
 
 def html_to_plain_text(value):
     """A description as plain text: paragraphs separated by a blank line, list items as "- "
-    lines. Headings become paragraphs and links their text; plain_text_to_rich_html reads it
-    back."""
+    lines, links as [text](https://…). Headings become paragraphs, bold and italics plain
+    text; plain_text_to_rich_html reads it back."""
     if not looks_like_html(value):
         return (value or "").replace("\r\n", "\n").strip()
     parser = _PlainText()
@@ -120,7 +131,8 @@ def html_to_plain_text(value):
 
 def plain_text_to_rich_html(value):
     """Plain text as sanitised HTML: a paragraph per block of lines (separated by a blank
-    line), a list for a block whose every line starts with "- "."""
+    line), a list for a block whose every line starts with "- ", a link for [text](https://…).
+    """
     blocks = _BLANK_LINE.split((value or "").replace("\r\n", "\n").strip())
     html = []
     for block in blocks:
@@ -128,8 +140,20 @@ def plain_text_to_rich_html(value):
         if not lines:
             continue
         if all(_LIST_ITEM.match(line) for line in lines):
-            items = "".join(f"<li>{escape(line[2:].strip())}</li>" for line in lines)
+            items = "".join(f"<li>{_inline(line[2:].strip())}</li>" for line in lines)
             html.append(f"<ul>{items}</ul>")
         else:
-            html.append(f"<p>{'<br>'.join(escape(line) for line in lines)}</p>")
+            html.append(f"<p>{'<br>'.join(_inline(line) for line in lines)}</p>")
     return sanitise_html("".join(html))
+
+
+def _inline(line):
+    """One line of plain text as HTML: every character escaped, its links made links."""
+    parts = []
+    end = 0
+    for match in _LINK.finditer(line):
+        parts.append(escape(line[end : match.start()]))
+        parts.append(f'<a href="{escape(match[2])}">{escape(match[1])}</a>')
+        end = match.end()
+    parts.append(escape(line[end:]))
+    return "".join(parts)

@@ -109,7 +109,7 @@ def test_an_edited_plain_text_description_is_saved_as_sanitised_html(admin_clien
     assert response.status_code == 302, errors_of(response)
     group.refresh_from_db()
     assert group.description_nl == (
-        "<p>Voor wie</p><p>Iedereen &amp; wie wil.</p>"
+        '<p>Voor wie</p><p>Iedereen &amp; <a href="https://example.org">wie wil</a>.</p>'
         "<ul><li>Elke dinsdag &lt;script&gt;x&lt;/script&gt;</li><li>Gratis</li></ul>"
     )
 
