@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory import csv as group_csv
 from directory.csv import MAX_IMPORT_BYTES
+from directory.csv.labels import column_label
 
 
 class GroupImportForm(forms.Form):
@@ -56,9 +57,15 @@ class GroupCSVMixin:
         return self.csv_response(queryset)
 
     def changelist_view(self, request, extra_context=None):
+        # The export's separator is the one of the editor's language; the other one too.
+        other = "comma" if group_csv.default_separator() == "semicolon" else "semicolon"
         extra_context = {
             "can_import_csv": self.has_add_permission(request)
             and self.has_change_permission(request),
+            "csv_other_separator": other,
+            "csv_other_separator_label": gettext("Export with commas instead (CSV)")
+            if other == "comma"
+            else gettext("Export with semicolons instead (CSV)"),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
@@ -79,9 +86,9 @@ class GroupCSVMixin:
             *super().get_urls(),
         ]
 
-    def csv_response(self, queryset):
+    def csv_response(self, queryset, separator=None):
         response = StreamingHttpResponse(
-            group_csv.export_lines(queryset), content_type="text/csv; charset=utf-8"
+            group_csv.export_lines(queryset, separator), content_type="text/csv; charset=utf-8"
         )
         name = f"groups-{datetime.date.today().isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -91,6 +98,11 @@ class GroupCSVMixin:
         """Every group the list shows with its current filters, search and order, as CSV."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        # ?sep=comma or ?sep=semicolon: the separator, if not the editor's language's. Not a
+        # filter of the list, which would refuse it.
+        query = request.GET.copy()
+        separator = query.pop("sep", [None])[-1]
+        request.GET = query
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
@@ -98,7 +110,7 @@ class GroupCSVMixin:
                 request, gettext("These filters are not valid: nothing exported."), messages.ERROR
             )
             return HttpResponseRedirect(reverse("admin:directory_group_changelist"))
-        return self.csv_response(changelist.get_queryset(request))
+        return self.csv_response(changelist.get_queryset(request), separator)
 
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
@@ -111,6 +123,8 @@ class GroupCSVMixin:
                 result = group_csv.import_groups(form.cleaned_data["file"], user=request.user)
                 if result.ok:
                     self.message_user(request, import_summary(result), messages.SUCCESS)
+                    for message in change_messages(result):
+                        self.message_user(request, message, messages.INFO)
                     return HttpResponseRedirect(reverse("admin:directory_group_changelist"))
             status = 400
         else:
@@ -121,9 +135,10 @@ class GroupCSVMixin:
             "opts": self.opts,
             "form": form,
             "result": result,
-            "columns": group_csv.columns(),
-            "required_columns": group_csv.required_columns(),
-            "read_only_columns": group_csv.READ_ONLY,
+            # (label in the editor's language, name): either may head a column.
+            "columns": labelled(group_csv.columns()),
+            "required_columns": labelled(group_csv.required_columns()),
+            "read_only_columns": labelled(group_csv.READ_ONLY),
             "max_megabytes": group_csv.MAX_IMPORT_BYTES // (1024 * 1024),
             "media": self.media,
         }
@@ -132,16 +147,28 @@ class GroupCSVMixin:
         )
 
 
+MAX_CHANGE_MESSAGES = 30
+
+
+def labelled(names):
+    return [(column_label(name), name) for name in names]
+
+
 def import_summary(result):
     parts = [
         ngettext(
-            "%(count)d group created (not published yet).",
-            "%(count)d groups created (not published yet).",
-            result.created,
+            "%(rows)d row read: %(created)d created (not published yet), %(changed)d changed, "
+            "%(unchanged)d unchanged.",
+            "%(rows)d rows read: %(created)d created (not published yet), %(changed)d changed, "
+            "%(unchanged)d unchanged.",
+            result.rows,
         )
-        % {"count": result.created},
-        ngettext("%(count)d group updated.", "%(count)d groups updated.", result.updated)
-        % {"count": result.updated},
+        % {
+            "rows": result.rows,
+            "created": result.created,
+            "changed": result.updated,
+            "unchanged": result.unchanged,
+        }
     ]
     if result.organisations_created:
         parts.append(
@@ -153,3 +180,20 @@ def import_summary(result):
             % {"count": result.organisations_created}
         )
     return " ".join(parts)
+
+
+def change_messages(result):
+    """One line per group the import changed, naming what changed (the first ones only)."""
+    lines = [
+        gettext("%(group)s: %(columns)s.") % {"group": name, "columns": ", ".join(columns)}
+        for name, columns in result.changes[:MAX_CHANGE_MESSAGES]
+    ]
+    more = len(result.changes) - MAX_CHANGE_MESSAGES
+    if more > 0:
+        lines.append(
+            ngettext(
+                "And %(count)d other group changed.", "And %(count)d other groups changed.", more
+            )
+            % {"count": more}
+        )
+    return lines

@@ -12,6 +12,7 @@ import re
 
 from django.utils.translation import gettext as _
 
+from directory.csv import labels
 from directory.models import (
     Audience,
     Group,
@@ -28,6 +29,7 @@ from healing_together.i18n import LANGUAGE_CODES
 DAY_NUMBERS = {day.code: day.number for day in WEEKDAYS}
 BYDAY_RE = re.compile(rf"^(?P<week>-1|[1-4])?(?P<day>{'|'.join(DAY_NUMBERS)})$")
 CODE_SEPARATORS = re.compile(r"[\s,;|]+")
+NAME_SEPARATORS = re.compile(r"[;|\n]+")
 
 
 class ImportFileError(Exception):
@@ -62,9 +64,21 @@ def decode(raw):
     return text
 
 
-def dialect(text):
-    """Commas, or semicolons as spreadsheets write CSV in Belgian locales."""
-    first_line = text.split("\n", 1)[0]
+def dialect(text, known_names):
+    """Commas, or semicolons as spreadsheets write CSV in Belgian locales.
+
+    The separator is the one that splits the header into more known columns (a label could
+    hold the other one); on a tie, the one the header line holds more of.
+    """
+    first_line = text.split("\n", 1)[0].strip("\r")
+
+    def known(delimiter):
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        return sum(labels.normalised(cell) in known_names for cell in cells)
+
+    score = {"semicolon": known(";"), "excel": known(",")}
+    if score["semicolon"] != score["excel"]:
+        return max(score, key=score.get)
     return "semicolon" if first_line.count(";") > first_line.count(",") else "excel"
 
 
@@ -83,10 +97,16 @@ class Lookups:
     """Every code a row may use, loaded once per import."""
 
     def __init__(self, group_ids):
-        self.languages = dict(SpokenLanguage.objects.values_list("code", "pk"))
-        self.audiences = dict(Audience.objects.values_list("slug", "pk"))
-        self.topics = dict(Topic.objects.values_list("slug", "pk"))
-        self.regions = dict(Region.objects.values_list("slug", "pk"))
+        # {code: pk}, and {normalised code or name in any language: pk}.
+        for lookup, model, code in (
+            ("languages", SpokenLanguage, "code"),
+            ("audiences", Audience, "slug"),
+            ("topics", Topic, "slug"),
+            ("regions", Region, "slug"),
+        ):
+            objects = list(model.objects.all())
+            setattr(self, lookup, {getattr(obj, code): obj.pk for obj in objects})
+            setattr(self, f"{lookup}_by_name", labels.term_values(objects, code))
         self.municipalities = {m.code: m for m in Municipality.objects.all()}
         self.postcodes = {}
         for code, municipality_id in PostalCode.objects.values_list("code", "municipality_id"):
@@ -111,7 +131,7 @@ class Lookups:
 
 
 def choices_message(model_field, required=False):
-    values = ", ".join(value for value, _label in Group._meta.get_field(model_field).choices)
+    values = ", ".join(f"{label} ({code})" for code, label in labels.choices(model_field))
     if required:
         return _("Required: one of %(values)s.") % {"values": values}
     return _("Use one of %(values)s.") % {"values": values}
@@ -121,10 +141,10 @@ def parse(model_field, kind, raw):
     if kind == "text":
         return raw
     if kind == "choice":
-        raw = raw.lower()
-        if raw not in {value for value, _l in Group._meta.get_field(model_field).choices}:
+        value = labels.choice_values(model_field).get(labels.normalised(raw))
+        if value is None:
             raise CellError(choices_message(model_field))
-        return raw
+        return value
     if not raw:
         return None
     if kind == "integer":
@@ -156,12 +176,17 @@ def parse(model_field, kind, raw):
             raise CellError(_("Not a time: use the form 19:30."))
         return moment.time()
     if kind == "boolean":
-        lowered = raw.lower()
+        lowered = labels.normalised(raw)
+        words = labels.boolean_values()
+        if lowered in words:
+            return words[lowered]
         if lowered in {"true", "1", "yes", "ja", "oui", "y"}:
             return True
         if lowered in {"false", "0", "no", "nee", "non", "n"}:
             return False
-        raise CellError(_("Use true or false."))
+        raise CellError(
+            _("Use %(yes)s or %(no)s.") % {"yes": labels.yes_no(True), "no": labels.yes_no(False)}
+        )
     raise ValueError(kind)  # pragma: no cover - a programming error
 
 
@@ -190,17 +215,34 @@ def parse_byday(raw):
     return week, DAY_NUMBERS[match["day"]]
 
 
-def parse_codes(column, table, raw):
-    codes = [code for code in CODE_SEPARATORS.split(raw.strip()) if code]
-    if column == "service_areas":
-        codes = [code for code in codes if code.lower() != "be"]
-    unknown = [code for code in codes if code not in table]
+def parse_codes(column, table, names, raw):
+    """The pks a cell names: names in any language separated by semicolons, or codes.
+
+    `table` is {code: pk}, `names` {normalised code or name: pk} (Lookups). A part that is no
+    name is read as codes separated by spaces or commas, as older files wrote them ("nl fr").
+    """
+    pks, unknown = set(), []
+    for part in NAME_SEPARATORS.split(raw.strip()):
+        if not part.strip():
+            continue
+        pk = names.get(labels.normalised(part))
+        if pk is not None:
+            pks.add(pk)
+            continue
+        for code in CODE_SEPARATORS.split(part.strip()):
+            if not code or (column == "service_areas" and code.lower() == "be"):
+                continue
+            pk = names.get(labels.normalised(code))
+            if pk is None:
+                unknown.append(code)
+            else:
+                pks.add(pk)
     if unknown:
         known = ", ".join(sorted(table))
         raise CellError(
-            _("Unknown code: %(codes)s. Known codes: %(known)s.")
+            _("Unknown name or code: %(codes)s. Known codes: %(known)s.")
             % {"codes": ", ".join(unknown), "known": known}
         )
-    if column == "languages" and not codes:
-        raise CellError(_("Give at least one language, as an ISO 639 code such as nl."))
-    return sorted({table[code] for code in codes})
+    if column == "languages" and not pks:
+        raise CellError(_("Give at least one language, by its name or an ISO 639 code such as nl."))
+    return sorted(pks)

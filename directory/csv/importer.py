@@ -17,9 +17,10 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from directory.csv import cells, history
+from directory.csv import cells, changes, history, labels
 from directory.csv.cells import ImportFileError
 from directory.csv.related import RelatedColumnsMixin
 from directory.csv.table import (
@@ -33,7 +34,7 @@ from directory.csv.table import (
     required_columns,
 )
 from directory.models import Group, Organisation
-from directory.rich_text import looks_like_html
+from directory.rich_text import html_to_plain_text, looks_like_html, plain_text_to_rich_html
 from healing_together import csv_guard
 from healing_together.cache import content_changed
 from healing_together.i18n import LANGUAGE_CODES
@@ -41,13 +42,33 @@ from healing_together.safe_html import sanitise_html
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 BATCH_SIZE = history.BATCH_SIZE
+COLUMN_NAMES = set(columns())
+
+
+def rich_text(cell, current):
+    """A description from its cell: the current HTML if the cell is its plain text (an
+    exported file, unchanged), else the cell's plain text (or HTML, as older files held it:
+    a cell that starts with a tag) as sanitised HTML."""
+    if html_to_plain_text(cell) == html_to_plain_text(current):
+        return current or ""
+    if cell.lstrip().startswith("<") and looks_like_html(cell):
+        return sanitise_html(cell)
+    return plain_text_to_rich_html(cell)
 
 
 @dataclass
 class RowError:
     row: int | None  # the spreadsheet's row number: the header is row 1
-    column: str
+    column: str  # the column's name (`name_nl`), or the header as the file wrote it
     message: str
+    group: str = ""  # the name of the row's group, as the file or the database gives it
+
+    @property
+    def label(self):
+        """The column as the editor's header names it ("Naam [nl]")."""
+        if self.column in COLUMN_NAMES:
+            return labels.column_label(self.column)
+        return self.column
 
 
 @dataclass
@@ -55,8 +76,10 @@ class ImportResult:
     errors: list = field(default_factory=list)
     rows: int = 0
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # the groups whose values changed
+    unchanged: int = 0
     organisations_created: int = 0
+    changes: list = field(default_factory=list)  # (group name, [column labels]) per update
 
     @property
     def ok(self):
@@ -70,6 +93,8 @@ class _Row:
     creating: bool
     m2m: dict
     slugs_given: dict
+    before: dict = field(default_factory=dict)  # an update: the values read from the database
+    changed: list = field(default_factory=list)  # an update: the labels of what it changes
 
 
 class GroupImporter(RelatedColumnsMixin):
@@ -106,6 +131,7 @@ class GroupImporter(RelatedColumnsMixin):
             if value.isdigit():
                 ids.add(int(value))
         self.lookups = cells.Lookups(ids)
+        self.codes_before = changes.current_codes(self.lookups.groups)
         rows = []
         seen_ids = {}
         for number, record in records:
@@ -116,6 +142,7 @@ class GroupImporter(RelatedColumnsMixin):
         self.assign_slugs(rows)
         if self.result.errors:
             return self.result
+        rows = self.changed_rows(rows)
         try:
             self.write(rows)
         except DatabaseError:
@@ -128,13 +155,34 @@ class GroupImporter(RelatedColumnsMixin):
             )
         return self.result
 
+    def changed_rows(self, rows):
+        """The rows to write: every new group, and the updates that change something."""
+        fields = self.fields_in_file()
+        kept = []
+        for row in rows:
+            if not row.creating:
+                codes_before = {
+                    name: by_group.get(row.group.pk, set())
+                    for name, by_group in self.codes_before.items()
+                }
+                row.changed = changes.changed_labels(
+                    row.before, row.group, fields, codes_before, row.m2m
+                )
+                if not row.changed:
+                    self.result.unchanged += 1
+                    continue
+                self.result.changes.append((str(row.group), row.changed))
+            kept.append(row)
+        return kept
+
     def read(self, text):
-        reader = csv.reader(io.StringIO(text, newline=""), dialect=cells.dialect(text))
+        known_names = labels.header_names()
+        reader = csv.reader(io.StringIO(text, newline=""), dialect=cells.dialect(text, known_names))
         try:
             header = next(reader, None)
             if not header:
                 raise ImportFileError(_("The file is empty."))
-            header = [name.strip().lower() for name in header]
+            header = [known_names.get(labels.normalised(name), name.strip()) for name in header]
             records = []
             number = 1
             for values in reader:
@@ -186,9 +234,12 @@ class GroupImporter(RelatedColumnsMixin):
 
     def build(self, number, record, seen_ids):
         errors = []
+        language = (get_language() or settings.LANGUAGE_CODE)[:2]
+        names = (record.get(f"name_{code}", "") for code in (language, *LANGUAGE_CODES))
+        group_name = next((name for name in names if name), "")
 
         def error(column, message):
-            errors.append(RowError(number, column, str(message)))
+            errors.append(RowError(number, column, str(message), group_name))
 
         value = record.get("id", "")
         if value:
@@ -212,9 +263,12 @@ class GroupImporter(RelatedColumnsMixin):
                 )
             seen_ids[int(value)] = number
             creating = False
+            before = changes.snapshot(group)
+            group_name = group_name or str(group)
         else:
             group = Group(published=False)
             creating = True
+            before = {}
 
         for column in SCALAR_IMPORTED:
             if column.name not in self.header:
@@ -239,8 +293,8 @@ class GroupImporter(RelatedColumnsMixin):
                 column = f"{translated.name}_{code}"
                 if column in self.header:
                     value = record.get(column, "")
-                    if model_field == "description" and looks_like_html(value):
-                        value = sanitise_html(value)
+                    if model_field == "description":
+                        value = rich_text(value, getattr(group, f"description_{code}"))
                     setattr(group, f"{model_field}_{code}", value)
 
         if "byday" in self.header:
@@ -257,9 +311,10 @@ class GroupImporter(RelatedColumnsMixin):
             if column.name not in self.header:
                 continue
             table = getattr(self.lookups, column.lookup)
+            names = getattr(self.lookups, f"{column.lookup}_by_name")
             try:
                 m2m[column.field] = cells.parse_codes(
-                    column.name, table, record.get(column.name, "")
+                    column.name, table, names, record.get(column.name, "")
                 )
             except cells.CellError as exc:
                 error(column.name, exc)
@@ -271,7 +326,7 @@ class GroupImporter(RelatedColumnsMixin):
             for code in LANGUAGE_CODES
             if f"slug_{code}" in self.header
         }
-        return _Row(number, group, creating, m2m, slugs_given)
+        return _Row(number, group, creating, m2m, slugs_given, before)
 
     def validate(self, group, errors, error):
         flagged = {e.column for e in errors}
@@ -279,21 +334,19 @@ class GroupImporter(RelatedColumnsMixin):
             # The place was already found wrong: no second error about a missing municipality.
             flagged.update({"postal_code", "city_refnis"})
         default = settings.LANGUAGE_CODE
-        for column, model_field in ((f"name_{default}", f"name_{default}"),):
-            if not getattr(group, model_field, None) and column not in flagged:
-                error(
-                    column,
-                    _("Required: the name in %(language)s.")
-                    % {"language": dict(settings.LANGUAGES)[default]},
-                )
-                flagged.add(column)
+        # A name in one language is enough, as for a group proposed in French or English.
+        column = f"name_{default}"
+        named = any(getattr(group, f"name_{code}", None) for code in LANGUAGE_CODES)
+        if not named and column not in flagged:
+            error(column, _("Required: the name, in at least one language."))
+            flagged.add(column)
         # Only the fields this file sets are checked (the others hold valid values already):
         # organisation and place were looked up above, slugs are made once every row is read,
-        # and only the site's default language is required.
+        # and an empty text in one language is no error (a name in one is checked above).
         checked = set(self.checked_fields)
         for model_field in TRANSLATED_MODEL_FIELDS:
             for code in LANGUAGE_CODES:
-                if code != default and not getattr(group, f"{model_field}_{code}", None):
+                if not getattr(group, f"{model_field}_{code}", None):
                     checked.discard(f"{model_field}_{code}")
         exclude = {f.name for f in Group._meta.fields} - checked
         checks = [lambda: group.clean_fields(exclude=exclude), group.clean]
@@ -336,7 +389,7 @@ class GroupImporter(RelatedColumnsMixin):
                     given_on_row[code][slug] = row.number
                     setattr(row.group, column, slug)
                     continue
-                self.result.errors.append(RowError(row.number, column, message))
+                self.result.errors.append(RowError(row.number, column, message, str(row.group)))
         # The last number given to each base, so that a thousand rows with the same name do
         # not each count up from 1 again (quadratic: minutes for 10,000 "Praatgroep" rows).
         last_number = {code: {} for code in LANGUAGE_CODES}
@@ -365,6 +418,8 @@ class GroupImporter(RelatedColumnsMixin):
     # --- writing ---
 
     def write(self, rows):
+        if not rows:
+            return  # an exported file imported back as it was: nothing to write
         now = timezone.now()
         new = [row for row in rows if row.creating]
         existing = [row for row in rows if not row.creating]

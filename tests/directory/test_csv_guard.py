@@ -43,3 +43,15 @@ def test_every_text_cell_of_the_export_is_guarded_and_imports_back(
     assert group.registration_email == "=1+2@example.be"
     assert group.registration_phone == "+32 2 123 45 67"
     assert comparable(rows_of(export(admin_client))[0]) == comparable(row)
+
+
+def test_a_description_that_starts_with_a_list_is_guarded_and_imports_back(admin_client, reference):
+    html = "<ul><li>=1+1</li><li>Tweede</li></ul><p>Daarna.</p>"
+    group = make_group(description_nl=html)
+    text = export(admin_client)
+    assert rows_of(text)[0]["details_nl"] == "'- =1+1\n- Tweede\n\nDaarna."
+    response = upload(admin_client, text)
+    assert response.status_code == 302, errors_of(response)
+    group.refresh_from_db()
+    assert group.description_nl == html
+    assert not group.history.filter(history_change_reason="CSV import").exists()
