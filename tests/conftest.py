@@ -42,6 +42,21 @@ def live_reference(transactional_db):
 
 
 @pytest.fixture
+def no_statement_timeout(db):
+    """PostgreSQL: no statement timeout during this test (the site's is 5 s, settings.py).
+
+    For tests that write thousands of rows in their one transaction: at teardown, Django checks
+    every deferred constraint in one statement, which on a busy CI machine can take longer
+    than the site's bound for a page's query. The SET ends with the test's transaction.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+
+
+@pytest.fixture
 def otp_login():
     """Log a test client in as a user *and* mark the session verified by a TOTP device.
 

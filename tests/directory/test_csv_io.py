@@ -461,7 +461,7 @@ def test_editors_can_import(editor_client, reference):
 
 
 def test_ten_thousand_rows_import_in_bounded_queries(
-    admin_client, reference, django_assert_max_num_queries
+    admin_client, reference, django_assert_max_num_queries, no_statement_timeout
 ):
     rows = [
         new_row(
