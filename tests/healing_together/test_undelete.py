@@ -11,7 +11,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from articles.models import Article, Reference
 from directory.models import Group, Network, Organisation, Platform, Region
@@ -84,6 +84,11 @@ def test_a_deleted_group_comes_back_whole(editor_client, editor_user, reference)
 
     html = list_page(editor_client, "nl")
     assert "Rouwgroep Elsene" in html
+    deleted = undelete.deleted_records(editor_user)[0]
+    with translation.override("nl"):
+        when = formats.date_format(timezone.localtime(deleted.history_date), "DATETIME_FORMAT")
+    assert f"<td>{when}</td>" in html  # local time
+    assert "<td>editor</td>" in html  # who deleted it
     assert "Groupe de deuil Ixelles" in list_page(editor_client, "fr")
     url = restore_url(group)
     assert url in html
@@ -168,6 +173,8 @@ def test_networks_platforms_and_articles_come_back_with_their_codes(editor_clien
     for obj in expected:
         delete_in_admin(editor_client, obj)
     assert not Reference.objects.filter(article_id=article.pk).exists()
+    confirm = editor_client.get(restore_url(article), headers={"accept-language": "nl"})
+    assert "2 referenties die mee verwijderd zijn, komen ook terug." in confirm.content.decode()
     for obj, (name, pks) in expected.items():
         assert editor_client.post(restore_url(obj)).status_code == 302
         restored = type(obj).objects.get(pk=obj.pk)
