@@ -1,6 +1,6 @@
 """Undo a delete in a real browser, in Dutch (issue 14 item 3): an editor deletes a group,
 finds it under "Onlangs verwijderd" from the admin home, and restores it. axe finds nothing on
-the list and the confirmation page, and the CSP refuses nothing."""
+the home, the list and the confirmation page, and the CSP refuses nothing."""
 
 from directory.models import Group
 from tests.factories import make_group
@@ -22,6 +22,7 @@ def test_delete_then_restore_a_group(browser, live_server, live_data, otp_login,
     assert not Group.objects.filter(pk=group.pk).exists()
 
     page.goto(f"{live_server.url}/admin/")
+    assert axe_violations(page) == []
     follow(page.get_by_role("link", name="Onlangs verwijderd"))
     assert page.get_by_role("heading", name="Onlangs verwijderd").is_visible()
     assert page.get_by_role("rowheader", name="Praatgroep Terugkeer").is_visible()
