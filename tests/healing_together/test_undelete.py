@@ -10,7 +10,9 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
 
 from articles.models import Article, Reference
@@ -300,3 +302,16 @@ def test_each_type_needs_its_own_rights(editor_client, otp_login, reference):
     assert "Groep A" not in html
     assert client.post(restore_url(group)).status_code == 403
     assert "Onlangs verwijderd" in client.get("/admin/").content.decode()
+
+
+def test_the_list_reads_a_few_queries_whatever_its_length(editor_client, reference):
+    organisation = make_organisation()
+    counts = []
+    for more in (3, 12):
+        for _n in range(more):
+            delete_in_admin(editor_client, make_group(organisation=organisation, topics=["grief"]))
+        with CaptureQueriesContext(connection) as queries:
+            html = list_page(editor_client)
+        counts.append(len(queries))
+    assert html.count("<tr>") == 16  # the header and 15 groups
+    assert counts[0] == counts[1] < 20
