@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
 
 from articles.models import Article, Reference
-from directory.models import Group, Network, Organisation, Platform, Region
+from directory.models import Group, Network, Organisation, Platform, Region, Topic
 from healing_together import undelete
 from healing_together.history import restored_from
 from tests.factories import make_article, make_group, make_network, make_organisation
@@ -315,3 +315,21 @@ def test_the_list_reads_a_few_queries_whatever_its_length(editor_client, referen
         counts.append(len(queries))
     assert html.count("<tr>") == 16  # the header and 15 groups
     assert counts[0] == counts[1] < 20
+
+
+def test_what_would_have_been_emptied_stays_empty(editor_client, reference):
+    """A code deleted since is left out, an optional parent deleted since is left empty (as
+    they would have been had the object stayed); the rest comes back."""
+    parent = make_organisation(name="Koepel")
+    child = make_organisation(name="Afdeling", parent=parent)
+    group = make_group(organisation=child, topics=["grief", "anxiety"])
+    assert group.topics.count() == 2
+    delete_in_admin(editor_client, group)
+    delete_in_admin(editor_client, child)
+    delete_in_admin(editor_client, parent)
+    Topic.objects.filter(slug="anxiety").delete()
+    assert editor_client.post(restore_url(child)).status_code == 302
+    assert editor_client.post(restore_url(group)).status_code == 302
+    assert Organisation.objects.get(pk=child.pk).parent is None
+    restored = Group.objects.get(pk=group.pk)
+    assert list(restored.topics.values_list("slug", flat=True)) == ["grief"]
