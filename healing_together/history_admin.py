@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from healing_together.history import (
+    history_model_of,
     load_m2m,
     one_entry_per_save,
     recorded_m2m,
@@ -28,10 +29,6 @@ from healing_together.history_display import Reader, describe_reason
 
 OBJECT_HISTORY_LIST_TEMPLATE = "admin/object_history_list.html"
 COMPARE_TEMPLATE = "admin/history_compare.html"
-
-
-def history_model_of(model):
-    return getattr(model, model._meta.simple_history_manager_attribute).model
 
 
 class ReadableHistoryAdmin(SimpleHistoryAdmin):

@@ -26,6 +26,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from healing_together.history import (
+    history_model_of,
     load_m2m,
     m2m_fields,
     one_entry_per_save,
@@ -68,10 +69,6 @@ def restorable_models():
 
 def model_key(model):
     return f"{model._meta.app_label}.{model._meta.model_name}"
-
-
-def history_model_of(model):
-    return getattr(model, model._meta.simple_history_manager_attribute).model
 
 
 def may_restore(user, model):
@@ -155,7 +152,7 @@ def build(version):
 def problems_of(record):
     """What would stop `record`'s object from being restored now, as sentences."""
     version = last_version(record)
-    return _problems(build(version), version)
+    return _problems(build(version))
 
 
 def cascaded_count(record):
@@ -180,7 +177,7 @@ def restore(record, user):
 def _restore_one(record, user):
     version = last_version(record)
     obj = build(version)
-    problems = _problems(obj, version)
+    problems = _problems(obj)
     if problems:
         raise NotRestorable(problems)
     originals = {
@@ -220,7 +217,7 @@ def _cascaded(record):
     return children
 
 
-def _problems(obj, version):
+def _problems(obj):
     """What stands in the way of saving `obj` again, as sentences; [] if nothing."""
     model = type(obj)
     opts = model._meta
