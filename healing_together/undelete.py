@@ -80,6 +80,11 @@ def may_restore(user, model):
     )
 
 
+def may_undo(user, model):
+    """Whether a delete of `model` by `user` can be undone under "Recently deleted"."""
+    return model in restorable_models() and may_restore(user, model)
+
+
 def models_for(user):
     """The restorable models `user` may restore, in `RESTORABLE` order."""
     return [model for model in restorable_models() if may_restore(user, model)]

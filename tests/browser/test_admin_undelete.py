@@ -1,6 +1,7 @@
 """Undo a delete in a real browser, in Dutch (issue 14 item 3): an editor deletes a group,
 finds it under "Onlangs verwijderd" from the admin home, and restores it. axe finds nothing on
-the home, the list and the confirmation page, and the CSP refuses nothing."""
+the delete page (which says where to undo it), the home, the list and the confirmation page,
+and the CSP refuses nothing."""
 
 from directory.models import Group
 from tests.factories import make_group
@@ -18,6 +19,8 @@ def test_delete_then_restore_a_group(browser, live_server, live_data, otp_login,
         browser, live_server, otp_login, settings, locale="nl-BE"
     )
     page.goto(f"{live_server.url}/admin/directory/group/{group.pk}/delete/")
+    assert page.get_by_text("U kunt dit achteraf ongedaan maken onder").is_visible()
+    assert axe_violations(page) == []
     follow(page.get_by_role("button", name="Ja, ik weet het zeker"))
     assert not Group.objects.filter(pk=group.pk).exists()
 

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
 
 from articles.models import Article, Reference
-from directory.models import Group, Network, Organisation, Platform, Region, Topic
+from directory.models import Group, Helpline, Network, Organisation, Platform, Region, Topic
 from healing_together import undelete
 from healing_together.history import restored_from
 from tests.factories import make_article, make_group, make_network, make_organisation
@@ -333,3 +333,16 @@ def test_what_would_have_been_emptied_stays_empty(editor_client, reference):
     assert Organisation.objects.get(pk=child.pk).parent is None
     restored = Group.objects.get(pk=group.pk)
     assert list(restored.topics.values_list("slug", flat=True)) == ["grief"]
+
+
+def test_the_delete_page_says_where_to_undo_it(editor_client, reference):
+    group = make_group()
+    page = editor_client.get(
+        f"/admin/directory/group/{group.pk}/delete/", headers={"accept-language": "nl"}
+    ).content.decode()
+    assert f'U kunt dit achteraf ongedaan maken onder <a href="{LIST}">Onlangs verwijderd</a>.' in (
+        page
+    )
+    helpline = Helpline.objects.first()
+    page = editor_client.get(f"/admin/directory/helpline/{helpline.pk}/delete/").content.decode()
+    assert LIST not in page  # helplines are not restored there
