@@ -14,6 +14,8 @@ every `@admin.register` in the project lands on it without importing it.
   latest 8 hours after signing in (settings STAFF_SESSION_IDLE_SECONDS and
   STAFF_SESSION_MAX_SECONDS). `staff_access_response` applies this, with the two-factor check,
   to every admin page and to the public-template previews.
+- "Recently deleted" (`/admin/recently-deleted/`, healing_together.undelete_admin): undo a
+  delete.
 """
 
 import time
@@ -117,6 +119,11 @@ class StaffAdminSite(admin.AdminSite):
     site_header = _("Healing Together editors")
     site_title = _("Healing Together editors")
     login_form = StaffAuthenticationForm
+
+    def get_urls(self):
+        from .undelete_admin import urls
+
+        return [*urls(self), *super().get_urls()]
 
     def has_permission(self, request):
         """Active staff, signed in with a second factor (django_otp's OTPMiddleware)."""

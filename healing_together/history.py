@@ -82,6 +82,11 @@ def one_entry_per_save():
 # --- what a version is made of ------------------------------------------------------------------
 
 
+def history_model_of(model):
+    """The model of `model`'s historical records (HistoricalGroup for Group)."""
+    return getattr(model, model._meta.simple_history_manager_attribute).model
+
+
 def version_fields(history_model):
     """The fields an editor can change, as the history keeps them (every language's)."""
     kept = {f.attname for f in history_model._meta.concrete_fields}

@@ -5,7 +5,8 @@
   them, a restore as a restore, and a link to compare each version with the one before;
 - the form and the "restore" page save inside `one_entry_per_save`: one version per save,
   the codes (audiences, topics…) included; a restore's change reason names its version;
-- a side-by-side view of two versions (`<pk>/history/compare/?older=…&newer=…`).
+- a side-by-side view of two versions (`<pk>/history/compare/?older=…&newer=…`);
+- the delete page says that "Recently deleted" can undo it (healing_together.undelete).
 """
 
 from django.contrib.admin.utils import label_for_field, unquote
@@ -13,11 +14,12 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from healing_together.history import (
+    history_model_of,
     load_m2m,
     one_entry_per_save,
     recorded_m2m,
@@ -28,14 +30,12 @@ from healing_together.history_display import Reader, describe_reason
 
 OBJECT_HISTORY_LIST_TEMPLATE = "admin/object_history_list.html"
 COMPARE_TEMPLATE = "admin/history_compare.html"
-
-
-def history_model_of(model):
-    return getattr(model, model._meta.simple_history_manager_attribute).model
+DELETE_TEMPLATE = "admin/ht_delete_confirmation.html"
 
 
 class ReadableHistoryAdmin(SimpleHistoryAdmin):
     object_history_list_template = OBJECT_HISTORY_LIST_TEMPLATE
+    delete_confirmation_template = DELETE_TEMPLATE
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -82,6 +82,15 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
         if version_id is not None and str(version_id).isdigit():
             obj._change_reason = restore_reason(version_id, getattr(obj, "_change_reason", ""))
         super().save_model(request, obj, form, change)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # The delete page says where to undo it, for the types "Recently deleted" restores.
+        from healing_together import undelete
+
+        if undelete.may_undo(request.user, self.model):
+            url = reverse("admin:recently_deleted", current_app=self.admin_site.name)
+            extra_context = {**(extra_context or {}), "undelete_url": url}
+        return super().delete_view(request, object_id, extra_context)
 
     # --- the history list --------------------------------------------------------------------
 

@@ -69,6 +69,9 @@ class OrganisationAdmin(ReadableHistoryAdmin):
     search_fields = ["name", "website", "email"]
     autocomplete_fields = ["parent"]
 
+    class Media:
+        css = ADMIN_CSS
+
 
 @admin.register(Audience, Topic)
 class TermAdmin(HistoryTranslationAdmin):

@@ -28,7 +28,9 @@ class Network(SourcedModel):
     )
 
     objects = NetworkQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Its municipalities are kept with each version too, so that a deleted network can be
+    # restored whole (healing_together.undelete).
+    history = HistoricalRecords(m2m_fields=["municipalities"])
 
     class Meta:
         ordering = ["kind", "name"]
@@ -51,7 +53,7 @@ class Platform(SourcedModel):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["regions"])
 
     class Meta:
         ordering = ["order", "name"]

@@ -14,6 +14,15 @@ def needs_attention(context):
     return dashboard.needs_attention(getattr(request, "user", None))
 
 
+@register.simple_tag(takes_context=True)
+def may_undelete(context):
+    """Whether the signed-in editor may restore anything deleted (healing_together.undelete)."""
+    from healing_together import undelete
+
+    user = getattr(context.get("request"), "user", None)
+    return bool(user is not None and user.is_active and undelete.models_for(user))
+
+
 @register.filter
 def field_value(record, name):
     """A field of `record` as the admin's lists show it: a choice's label, a yes/no icon, a
