@@ -120,11 +120,6 @@ class StaffAdminSite(admin.AdminSite):
     site_title = _("Healing Together editors")
     login_form = StaffAuthenticationForm
 
-    def get_urls(self):
-        from .undelete_admin import urls
-
-        return [*urls(self), *super().get_urls()]
-
     def has_permission(self, request):
         """Active staff, signed in with a second factor (django_otp's OTPMiddleware)."""
         user = request.user
@@ -149,7 +144,10 @@ class StaffAdminSite(admin.AdminSite):
         return inner
 
     def get_urls(self):
+        from .undelete_admin import urls
+
         return [
+            *urls(self),
             path("keepalive/", self.admin_view(unsaved.keepalive), name="keepalive"),
             path("unsaved/", self.admin_view(unsaved.kept_changes), name="kept_changes"),
             *super().get_urls(),

@@ -42,6 +42,15 @@ def live_reference(transactional_db):
 
 
 @pytest.fixture
+def english_admin(request):
+    """The admin in English for the test's clients, whose messages the test reads (the catalogs
+    translate them). Use with `pytestmark = pytest.mark.usefixtures("english_admin")`."""
+    for name in ("admin_client", "editor_client", "client"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
 def no_statement_timeout(db):
     """PostgreSQL: no statement timeout during this test (the site's is 5 s, settings.py).
 

@@ -12,17 +12,9 @@ from django.utils import timezone
 from directory.models import Audience, Group, Region
 from tests.factories import make_group, make_organisation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 CHANGELIST = "/admin/directory/group/"
-
-
-@pytest.fixture(autouse=True)
-def _english_admin(request):
-    """The admin in English, whose messages these tests read (the catalogs translate them)."""
-    for name in ("admin_client", "editor_client", "client"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name).defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 def days_ago(days):

@@ -16,14 +16,7 @@ from tests.articles.test_admin import article_form_data
 from tests.directory.test_admin import attention_items, form_data, listed
 from tests.factories import make_article, make_group
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_admin(request):
-    for name in ("admin_client", "editor_client"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name).defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 
 def days_ago(days):

@@ -14,17 +14,9 @@ from directory.csv import labels
 from directory.models import Group, Organisation
 from tests.factories import make_group, make_organisation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 IMPORT = "/admin/directory/group/import/"
-
-
-@pytest.fixture(autouse=True)
-def _english_admin(request):
-    """The admin in English, whose messages these tests read (the catalogs translate them)."""
-    for name in ("admin_client", "editor_client", "client"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name).defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 EXPORT = "/admin/directory/group/export/"

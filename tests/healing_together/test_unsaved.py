@@ -15,7 +15,7 @@ from healing_together.unsaved import SESSION_KEPT_POST
 from tests.directory.test_admin import form_data
 from tests.factories import make_group, set_staff_session_times
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 
 def idle_too_long(client):
@@ -62,7 +62,7 @@ def test_a_save_after_the_session_ended_is_kept_through_the_sign_in(
     page = admin_client.get("/admin/unsaved/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Oude naam" in html  # the group, named as it is saved now
+    assert "Old name" in html  # the group, named as it is saved now (in English here)
     fields = hidden_fields(html)
     assert ("name_nl", "Nieuwe naam") in fields
     assert ("summary_nl", "Een lange zin\nover twee regels.") in fields
