@@ -163,9 +163,16 @@ class StaffUserAdmin(UserAdmin):
         form = NewDeviceForm(request.POST if request.method == "POST" else None, initial=initial)
         if form.is_valid():
             onboarding.remove_devices(user)
+            # Someone who never chose a password (an invitation not finished) gets the whole
+            # invitation again: an app alone would not let them sign in.
+            kind = (
+                onboarding.Kind.NEW_DEVICE
+                if user.has_usable_password()
+                else onboarding.Kind.INVITATION
+            )
             sent = onboarding.send_enrolment_email(
                 user,
-                onboarding.Kind.NEW_DEVICE,
+                kind,
                 form.cleaned_data["language"],
                 onboarding.base_url(request),
                 sender=request.user,

@@ -306,6 +306,17 @@ def test_lost_phone_removes_the_apps_and_mails_a_link_to_set_up_a_new_one(admin_
     assert Client().get(url).status_code == 410
 
 
+def test_a_new_link_for_an_unfinished_invitation_asks_for_the_password_again(admin_client):
+    invite(admin_client, language="en")
+    user = User.objects.get(email="sophie.martin@example.org")
+    mail.outbox.clear()
+    admin_client.post(f"/admin/auth/user/{user.pk}/new-authenticator/", {"language": "en"})
+    [message] = mail.outbox
+    assert message.subject == "Your editor account for Healing Together"
+    page = Client().get(urlsplit(link_in(message)).path).content.decode()
+    assert 'name="new_password1"' in page
+
+
 def test_a_superuser_cannot_reset_their_own_app_here(admin_client, admin_user):
     response = admin_client.post(
         f"/admin/auth/user/{admin_user.pk}/new-authenticator/", {"language": "en"}
