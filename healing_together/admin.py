@@ -6,7 +6,7 @@
 - `ReadOnlyAdmin`, `ReadOnlyTranslationAdmin`: reference data a command loads.
 - `RichTextWidget`: the rich-text editor (django-prose-editor) started under the site's CSP.
 
-Nothing is registered here.
+Only the staff accounts and authenticator apps are registered here (users_admin.py).
 """
 
 import json
@@ -142,3 +142,13 @@ class RichTextWidget(AdminProseEditorWidget):
         widget_attrs["data-ht-prose-editor"] = json.dumps(self.get_config(), separators=(",", ":"))
         widget_attrs["data-ht-prose-editor-module"] = static("django_prose_editor/editor.js")
         return context
+
+
+# The one registration here: staff accounts and authenticator apps (superusers' onboarding).
+def _register_staff_admin():
+    from healing_together.users_admin import register
+
+    register()
+
+
+_register_staff_admin()

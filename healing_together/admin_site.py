@@ -51,6 +51,18 @@ def confirmed_totp_devices(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
 
 
+def clean_code(value):
+    """A code typed from an authenticator app, without its spaces; refused unless 6 digits."""
+    token = "".join(value.split())
+    digits = getattr(settings, "OTP_TOTP_DIGITS", 6)
+    if not (token.isascii() and token.isdigit() and len(token) == digits):
+        raise forms.ValidationError(
+            _("Enter the 6-digit code from your authenticator app, digits only."),
+            code="invalid_token",
+        )
+    return token
+
+
 class StaffAuthenticationForm(AdminAuthenticationForm):
     """Username, password and the current code of the person's authenticator app.
 
@@ -79,14 +91,7 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
     )
 
     def clean_otp_token(self):
-        token = "".join(self.cleaned_data["otp_token"].split())
-        digits = getattr(settings, "OTP_TOTP_DIGITS", 6)
-        if not (token.isascii() and token.isdigit() and len(token) == digits):
-            raise forms.ValidationError(
-                _("Enter the 6-digit code from your authenticator app, digits only."),
-                code="invalid_token",
-            )
-        return token
+        return clean_code(self.cleaned_data["otp_token"])
 
     def clean(self):
         if "otp_token" not in self.cleaned_data:
@@ -144,10 +149,13 @@ class StaffAdminSite(admin.AdminSite):
         return inner
 
     def get_urls(self):
+        from .onboarding_views import enrol
         from .undelete_admin import urls
 
         return [
             *urls(self),
+            # The enrolment link of an email (onboarding.py): no sign-in, the link is the key.
+            path("welcome/<str:token>/", enrol, name="enrol"),
             path("keepalive/", self.admin_view(unsaved.keepalive), name="keepalive"),
             path("unsaved/", self.admin_view(unsaved.kept_changes), name="kept_changes"),
             *super().get_urls(),

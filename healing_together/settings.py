@@ -424,6 +424,11 @@ OTP_TOTP_ISSUER = "Healing Together"
 # the latest after a working day, even when active (a stolen session does not last).
 STAFF_SESSION_IDLE_SECONDS = 2 * 60 * 60
 STAFF_SESSION_MAX_SECONDS = 8 * 60 * 60
+# Onboarding without a server (healing_together/onboarding.py): an invitation or lost-phone link
+# works this many days, and until the authenticator app it sets up is confirmed; the first
+# code may be tried this often per account and per address block.
+STAFF_ENROLMENT_LINK_DAYS = env_int("STAFF_ENROLMENT_LINK_DAYS", 7)
+STAFF_ENROLMENT_CODE_RATE = "10/h"
 
 # --- Logging ----------------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@
 The password is asked twice (never on the command line, where it would land in the shell's
 history) and must pass the password validators. The command prints the setup link
 (otpauth://…) and a QR code for the editor's authenticator app: without it, the admin does not
-let them in.
+let them in. Without a terminal on the server, a superuser invites a colleague from the admin
+instead (Users → Invite a colleague: healing_together/onboarding.py).
 """
 
 import getpass
@@ -24,11 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from healing_together.onboarding import grouped_key, replace_devices
 from healing_together.roles import EDITOR, sync_roles
-
-DEVICE_NAME = "Authenticator app"
 
 
 class Command(BaseCommand):
@@ -156,15 +155,12 @@ class Command(BaseCommand):
         return group
 
     def replace_device(self, user):
-        TOTPDevice.objects.filter(user=user).delete()
-        return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+        return replace_devices(user)
 
     def print_setup(self, device):
         uri = device.config_url
         qr = io.StringIO()
         segno.make(uri, error="m").terminal(out=qr, compact=True)
-        key = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
-        grouped_key = " ".join(key[i : i + 4] for i in range(0, len(key), 4))
         site = getattr(settings, "SITE_URL", "")
         admin_url = f"{site}/admin/" if site else "the site's /admin/ page"
         self.stdout.write(
@@ -174,7 +170,7 @@ class Command(BaseCommand):
         self.stdout.write(qr.getvalue())
         self.stdout.write("Or open or copy this setup link into the app:")
         self.stdout.write(uri)
-        self.stdout.write(f"\nOr type in this key: {grouped_key}")
+        self.stdout.write(f"\nOr type in this key: {grouped_key(device)}")
         self.stdout.write(
             "\nKeep the link and key secret: anyone who has them can make sign-in codes. "
             "Clear the terminal once the app is set up."
