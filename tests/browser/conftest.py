@@ -122,6 +122,22 @@ def editor(live_data, settings):
     return user, device
 
 
+def editor_page(browser, live_server, editor, otp_login, settings, locale):
+    """Lena (the `editor` fixture) signed in, in a browser of `locale`, 1280 px wide:
+    (context, page, her session key)."""
+    from django.test import Client
+
+    user, _device = editor
+    client = Client()
+    otp_login(client, user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page, cookie.value
+
+
 def current_code(device):
     from django_otp.oath import totp
 

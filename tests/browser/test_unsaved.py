@@ -6,12 +6,11 @@ import os
 import time
 
 from django.contrib.sessions.backends.db import SessionStore
-from django.test import Client
 
 from healing_together import admin_site
 from tests.factories import make_group
 
-from .conftest import axe_violations, current_code, fill_sign_in, follow
+from .conftest import axe_violations, current_code, editor_page, fill_sign_in, follow
 
 SCREENSHOTS = os.environ.get("HT_SCREENSHOTS")  # a folder: save what the test saw, to look at
 
@@ -21,24 +20,11 @@ def look(page, name):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"unsaved-{name}.png"), full_page=False)
 
 
-def dutch_editor_page(browser, live_server, editor, otp_login, settings):
-    """Lena (an Editor) signed in, in a Dutch browser: (context, page, session key)."""
-    user, _device = editor
-    client = Client()
-    otp_login(client, user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context = browser.new_context(locale="nl-BE")
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return context, page, cookie.value
-
-
 def test_a_draft_is_kept_in_the_browser_and_offered_back(
     browser, live_server, editor, otp_login, settings
 ):
     group = make_group(name_nl="Praatgroep Gent")
-    context, page, _key = dutch_editor_page(browser, live_server, editor, otp_login, settings)
+    context, page, _key = editor_page(browser, live_server, editor, otp_login, settings, "nl-BE")
     form_url = f"{live_server.url}/admin/directory/group/{group.pk}/change/"
     page.goto(form_url)
     page.fill("#id_name_nl", "Praatgroep Gent-Centrum")
@@ -67,7 +53,7 @@ def test_a_draft_is_kept_in_the_browser_and_offered_back(
 def test_a_warning_comes_before_the_session_ends_and_a_click_keeps_it(
     browser, live_server, editor, otp_login, settings
 ):
-    context, page, _key = dutch_editor_page(browser, live_server, editor, otp_login, settings)
+    context, page, _key = editor_page(browser, live_server, editor, otp_login, settings, "nl-BE")
     page.clock.install()
     page.goto(f"{live_server.url}/admin/")
     notice = page.locator(".ht-session-notice")
@@ -89,7 +75,7 @@ def test_a_save_after_the_session_ended_keeps_the_typing_through_the_sign_in(
     browser, live_server, editor, otp_login, settings
 ):
     group = make_group(name_nl="Praatgroep Gent")
-    context, page, key = dutch_editor_page(browser, live_server, editor, otp_login, settings)
+    context, page, key = editor_page(browser, live_server, editor, otp_login, settings, "nl-BE")
     page.goto(f"{live_server.url}/admin/directory/group/{group.pk}/change/")
     page.fill("#id_name_nl", "Praatgroep Gent, elke maandag")
 
