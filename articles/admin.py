@@ -6,7 +6,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from healing_together.admin import HistoryTranslationAdmin, RichTextWidget
+from healing_together.admin import ChangeNoteAdmin, HistoryTranslationAdmin, RichTextWidget
 from healing_together.i18n import LANGUAGE_CODES, languages_in_sentence
 
 from .models import Article, Reference
@@ -56,8 +56,9 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryTranslationAdmin):
-    """Tabs per language, the rich-text editor, history with revert in every language."""
+class ArticleAdmin(ChangeNoteAdmin, HistoryTranslationAdmin):
+    """Tabs per language, the rich-text editor, history with revert in every language, and a
+    note on each change."""
 
     # Few enough to fit 1280 px beside the sidebar and the filters (the last change is in the
     # form and its history).

@@ -4,6 +4,8 @@
   with who changed what, and "revert" in every language (django-simple-history, read as a
   person reads it: healing_together.history_admin).
 - `ReadOnlyAdmin`, `ReadOnlyTranslationAdmin`: reference data a command loads.
+- `ChangeNoteForm`, `ChangeNoteAdmin`: "What did you change?", kept in the history beside
+  the change.
 - `RichTextWidget`: the rich-text editor (django-prose-editor) started under the site's CSP.
 
 Nothing is registered here.
@@ -70,6 +72,45 @@ class HistoryTranslationAdmin(ReadableHistoryAdmin, TabbedTranslationAdmin):
                 for name in names:
                     setattr(obj, name, getattr(history, name, None))
         return super().get_form(request, obj, change=change, **kwargs)
+
+
+# --- The change note ---------------------------------------------------------------------------
+
+CHANGE_NOTE_FIELD = "change_reason"
+
+
+class ChangeNoteForm(forms.ModelForm):
+    """A form with an optional note for the history: what the editor changed, and why."""
+
+    change_reason = forms.CharField(
+        label=_("What did you change? (optional)"),
+        required=False,
+        max_length=100,  # simple-history's history_change_reason
+        help_text=_("Kept in the history beside your change, for the other editors."),
+    )
+
+
+class ChangeNoteAdmin(admin.ModelAdmin):
+    """Its form ends with "Your change", the note that the history keeps beside the change.
+
+    `form` must be a ChangeNoteForm. The note is placed last, in its own section, whether the
+    admin names its fieldsets or lets Django list the fields.
+    """
+
+    form = ChangeNoteForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = []
+        for legend, options in super().get_fieldsets(request, obj):
+            fields = [f for f in options.get("fields", []) if f != CHANGE_NOTE_FIELD]
+            fieldsets.append((legend, {**options, "fields": fields}))
+        return [*fieldsets, (_("Your change"), {"fields": [CHANGE_NOTE_FIELD]})]
+
+    def save_model(self, request, obj, form, change):
+        note = form.cleaned_data.get(CHANGE_NOTE_FIELD)
+        if note:
+            obj._change_reason = note
+        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
