@@ -6,7 +6,12 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from healing_together.admin import ChangeNoteAdmin, HistoryTranslationAdmin, RichTextWidget
+from healing_together.admin import (
+    ChangeNoteAdmin,
+    HistoryTranslationAdmin,
+    RichTextWidget,
+    new_tab_link,
+)
 from healing_together.i18n import LANGUAGE_CODES, languages_in_sentence
 
 from .models import Article, Reference
@@ -125,10 +130,10 @@ class ArticleAdmin(ChangeNoteAdmin, HistoryTranslationAdmin):
         links = []
         for code in obj.languages:
             with translation.override(code):
-                links.append((reverse("articles:preview", kwargs={"pk": obj.pk}), code.upper()))
+                links.append(new_tab_link(reverse("articles:preview", args=[obj.pk]), code.upper()))
         if not links:
             return _("Fill the title and text in a language to preview it.")
-        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+        return format_html_join(" · ", "{}", ((link,) for link in links))
 
     @admin.action(description=_("Publish now"))
     def publish_now(self, request, queryset):

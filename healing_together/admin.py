@@ -6,6 +6,7 @@
 - `ReadOnlyAdmin`, `ReadOnlyTranslationAdmin`: reference data a command loads.
 - `ChangeNoteForm`, `ChangeNoteAdmin`: "What did you change?", kept in the history beside
   the change.
+- `new_tab_link`: a link that opens in a new tab and says so (the previews).
 - `RichTextWidget`: the rich-text editor (django-prose-editor) started under the site's CSP.
 
 Nothing is registered here.
@@ -18,6 +19,7 @@ from django.contrib import admin
 from django.contrib.admin import widgets as admin_widgets
 from django.db import models
 from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -36,6 +38,20 @@ def translated_field_names(model):
         field: sorted(f.name for f in translation_fields)
         for field, translation_fields in options.all_fields.items()
     }
+
+
+def new_tab_link(url, text):
+    """A link that opens in a new tab, and says so: a screen reader reads "(opens in a new
+    tab)", a sighted editor sees ↗ (and the same words as its tooltip)."""
+    notice = _("(opens in a new tab)")
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener" title="{}">{}'
+        '<span aria-hidden="true"> ↗</span><span class="ht-visually-hidden"> {}</span></a>',
+        url,
+        notice,
+        text,
+        notice,
+    )
 
 
 class LabelledSplitDateTime(admin_widgets.AdminSplitDateTime):
