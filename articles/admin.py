@@ -127,13 +127,15 @@ class ArticleAdmin(ChangeNoteAdmin, HistoryTranslationAdmin):
         from django.urls import reverse
         from django.utils import translation
 
-        links = []
+        urls = {}
         for code in obj.languages:
             with translation.override(code):
-                links.append(new_tab_link(reverse("articles:preview", args=[obj.pk]), code.upper()))
-        if not links:
+                urls[code] = reverse("articles:preview", args=[obj.pk])
+        if not urls:
             return _("Fill the title and text in a language to preview it.")
-        return format_html_join(" · ", "{}", ((link,) for link in links))
+        # The link's notice in the editor's language, not the preview's.
+        links = ((new_tab_link(url, code.upper()),) for code, url in urls.items())
+        return format_html_join(" · ", "{}", links)
 
     @admin.action(description=_("Publish now"))
     def publish_now(self, request, queryset):
