@@ -26,6 +26,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
 
 from healing_together.history_admin import ReadableHistoryAdmin
+from healing_together.i18n import LANGUAGE_CODES
 
 # admin.css: flags, badges, notices; fit.css: the lists and forms fit 1280 and 768 px wide.
 ADMIN_CSS = {"all": ["admin-ext/admin.css", "admin-ext/fit.css"]}
@@ -161,6 +162,8 @@ RICH_TEXT_EXTENSIONS = {
     "Blockquote": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
     "History": True,
+    # django-prose-editor turns the browser's spelling check off by default: editors want it.
+    "NoSpellCheck": False,
 }
 
 
@@ -198,4 +201,10 @@ class RichTextWidget(AdminProseEditorWidget):
         widget_attrs.pop(f"data-django-prose-editor-{self.preset}", None)
         widget_attrs["data-ht-prose-editor"] = json.dumps(self.get_config(), separators=(",", ":"))
         widget_attrs["data-ht-prose-editor-module"] = static("django_prose_editor/editor.js")
+        # The browser checks the spelling in the field's own language (body_fr: French); the
+        # editor's writing area takes both attributes from the text area.
+        code = name.rsplit("_", 1)[-1]
+        if code in LANGUAGE_CODES:
+            widget_attrs.setdefault("lang", code)
+        widget_attrs["spellcheck"] = "true"
         return context

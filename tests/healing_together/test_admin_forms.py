@@ -1,5 +1,7 @@
-"""The change note ("What did you change?") on articles, networks and groups: the history keeps
-it beside the change, and the form shows it last, in its own section."""
+"""The admin's forms on articles, networks and groups: the change note ("What did you
+change?"), kept in the history and last in the form; the rich-text areas' language."""
+
+import re
 
 import pytest
 
@@ -69,3 +71,13 @@ def test_a_note_too_long_is_refused_with_a_message(editor_client, reference):
     response = editor_client.post(url, data)
     assert response.status_code == 200
     assert "change_reason" in response.context["adminform"].form.errors
+
+
+def test_rich_text_areas_check_spelling_in_their_language_even_without_javascript(
+    editor_client,
+):
+    html = editor_client.get("/admin/articles/article/add/").content.decode()
+    for code in ("nl", "fr", "en"):
+        (tag,) = re.findall(rf'<textarea [^>]*id="id_body_{code}"[^>]*>', html)
+        assert f'lang="{code}"' in tag
+        assert 'spellcheck="true"' in tag
