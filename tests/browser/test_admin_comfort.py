@@ -83,3 +83,19 @@ def test_a_text_pasted_from_word_keeps_headings_lists_and_links_only(
         assert part in body, body
     assert not [p for p in problems if "Content Security Policy" in p]
     context.close()
+
+
+def test_the_language_of_my_emails_page_is_accessible(
+    browser, live_server, live_data, otp_login, settings
+):
+    context, page, problems = signed_in_page(browser, live_server, otp_login, settings, "fr-BE")
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Langue de mes e-mails").click()
+    page.wait_for_load_state("load")
+    assert axe_violations(page) == []
+    page.get_by_label("Français").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    page.locator(".messagelist .success").wait_for()
+    assert page.get_by_label("Français").is_checked()
+    assert not [p for p in problems if "Content Security Policy" in p]
+    context.close()
