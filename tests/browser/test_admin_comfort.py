@@ -99,3 +99,23 @@ def test_the_language_of_my_emails_page_is_accessible(
     assert page.get_by_label("Français").is_checked()
     assert not [p for p in problems if "Content Security Policy" in p]
     context.close()
+
+
+def test_the_preview_opens_in_a_new_tab_and_leads_back_to_editing(
+    browser, live_server, live_data, otp_login, settings
+):
+    article = make_article(status=Article.Status.DRAFT)
+    context, page, problems = signed_in_page(browser, live_server, otp_login, settings, "nl-BE")
+    form = f"/admin/articles/article/{article.pk}/change/"
+    page.goto(live_server.url + form)
+    with context.expect_page() as opened:
+        page.get_by_role("link", name="FR (opent in een nieuw tabblad)").click()
+    preview = opened.value
+    preview.wait_for_load_state("load")
+    assert page.url == live_server.url + form  # the form stays open in its own tab
+    assert "/fr/" in preview.url
+    assert axe_violations(preview) == []
+    preview.get_by_role("link", name="Retour à l’édition").click()
+    preview.wait_for_url(live_server.url + form)
+    assert not [p for p in problems if "Content Security Policy" in p]
+    context.close()
