@@ -6,7 +6,12 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from healing_together.admin import HistoryTranslationAdmin, RichTextWidget
+from healing_together.admin import (
+    ChangeNoteAdmin,
+    HistoryTranslationAdmin,
+    RichTextWidget,
+    new_tab_link,
+)
 from healing_together.i18n import LANGUAGE_CODES, languages_in_sentence
 
 from .models import Article, Reference
@@ -56,8 +61,9 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryTranslationAdmin):
-    """Tabs per language, the rich-text editor, history with revert in every language."""
+class ArticleAdmin(ChangeNoteAdmin, HistoryTranslationAdmin):
+    """Tabs per language, the rich-text editor, history with revert in every language, and a
+    note on each change."""
 
     # Few enough to fit 1280 px beside the sidebar and the filters (the last change is in the
     # form and its history).
@@ -121,13 +127,15 @@ class ArticleAdmin(HistoryTranslationAdmin):
         from django.urls import reverse
         from django.utils import translation
 
-        links = []
+        urls = {}
         for code in obj.languages:
             with translation.override(code):
-                links.append((reverse("articles:preview", kwargs={"pk": obj.pk}), code.upper()))
-        if not links:
+                urls[code] = reverse("articles:preview", args=[obj.pk])
+        if not urls:
             return _("Fill the title and text in a language to preview it.")
-        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+        # The link's notice in the editor's language, not the preview's.
+        links = ((new_tab_link(url, code.upper()),) for code, url in urls.items())
+        return format_html_join(" · ", "{}", links)
 
     @admin.action(description=_("Publish now"))
     def publish_now(self, request, queryset):

@@ -5,7 +5,8 @@ The services, named `<entity>_<action>`, do the writes and send the emails: `pro
 the admin call these. Nothing an organiser proposes is published without an editor:
 `proposal_approve()` is the only way a proposal becomes public. Every email goes through
 Django's email backend, in the language of the person it is written to (organisers: the
-language they proposed in; editors: the site's default language). A failed email never loses
+language they proposed in; editors: the language each chose, healing_together.staff_mail;
+one message per editor, so that nobody sees another's address). A failed email never loses
 the proposal or the decision: it is logged and reported back to the caller.
 """
 
@@ -22,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from healing_together.history import one_entry_per_save
+from healing_together.staff_mail import addresses_by_language
 
 from .models import CorrectionReport, Group, Organisation
 
@@ -78,8 +80,17 @@ def send(template, context, to, language, reply_to=None):
     return True
 
 
-def _editors_language():
-    return settings.LANGUAGE_CODE
+def tell_editors(template, context, permission, reply_to=None):
+    """Send `template` to each editor who holds `permission`, in the language they chose.
+
+    True when every message was accepted. The context's lazy texts (a language's name) are
+    rendered in each editor's language.
+    """
+    sent = True
+    for language, addresses in addresses_by_language(permission).items():
+        for address in addresses:
+            sent &= send(template, context, to=[address], language=language, reply_to=reply_to)
+    return sent
 
 
 def _organiser_language(group):
@@ -118,14 +129,12 @@ def proposal_received(group):
         "group": group,
         "name": group.any_name(),
         "admin_url": admin_url(group),
+        "language": dict(settings.LANGUAGES).get(group.proposal_language, ""),
     }
-    with translation.override(_editors_language()):
-        context["language"] = str(dict(settings.LANGUAGES).get(group.proposal_language, ""))
-    send(
+    tell_editors(
         "proposal_editors",
         context,
-        to=[settings.EDITORS_EMAIL],
-        language=_editors_language(),
+        permission="directory.change_proposal",
         reply_to=[group.proposer_email] if group.proposer_email else None,
     )
     if group.proposer_email:
@@ -245,9 +254,8 @@ def correction_report(group, message, email, language):
 def correction_reported(report):
     """Tell the editors; a reply goes straight to the reporter when they left an email."""
     group = report.group
-    with translation.override(_editors_language()):
-        language = str(dict(settings.LANGUAGES).get(report.language, report.language))
-    return send(
+    language = dict(settings.LANGUAGES).get(report.language, report.language)
+    return tell_editors(
         "correction_editors",
         {
             "report": report,
@@ -259,8 +267,7 @@ def correction_reported(report):
                 reverse("admin:directory_correctionreport_change", args=[report.pk])
             ),
         },
-        to=[settings.EDITORS_EMAIL],
-        language=_editors_language(),
+        permission="directory.change_correctionreport",
         reply_to=[report.email] if report.email else None,
     )
 

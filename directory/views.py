@@ -313,6 +313,12 @@ class GroupPreviewView(PrivatePreviewMixin, GroupDetailView):
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
+    def get_edit_url(self):
+        # A proposal still under review (or refused) is edited from the review queue.
+        if self.object.review in {Group.Review.PENDING, Group.Review.REJECTED}:
+            return reverse("admin:directory_proposal_change", args=[self.object.pk])
+        return super().get_edit_url()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The switcher shows the preview in each language; no hreflang for a private page.

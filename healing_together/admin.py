@@ -4,6 +4,9 @@
   with who changed what, and "revert" in every language (django-simple-history, read as a
   person reads it: healing_together.history_admin).
 - `ReadOnlyAdmin`, `ReadOnlyTranslationAdmin`: reference data a command loads.
+- `ChangeNoteForm`, `ChangeNoteAdmin`: "What did you change?", kept in the history beside
+  the change.
+- `new_tab_link`: a link that opens in a new tab and says so (the previews).
 - `RichTextWidget`: the rich-text editor (django-prose-editor) started under the site's CSP.
 
 Only the staff accounts and authenticator apps are registered here (users_admin.py).
@@ -16,12 +19,14 @@ from django.contrib import admin
 from django.contrib.admin import widgets as admin_widgets
 from django.db import models
 from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.translator import translator
 
 from healing_together.history_admin import ReadableHistoryAdmin
+from healing_together.i18n import LANGUAGE_CODES
 
 # admin.css: flags, badges, notices; fit.css: the lists and forms fit 1280 and 768 px wide.
 ADMIN_CSS = {"all": ["admin-ext/admin.css", "admin-ext/fit.css"]}
@@ -34,6 +39,20 @@ def translated_field_names(model):
         field: sorted(f.name for f in translation_fields)
         for field, translation_fields in options.all_fields.items()
     }
+
+
+def new_tab_link(url, text):
+    """A link that opens in a new tab, and says so: a screen reader reads "(opens in a new
+    tab)", a sighted editor sees ↗ (and the same words as its tooltip)."""
+    notice = _("(opens in a new tab)")
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener" title="{}">{}'
+        '<span aria-hidden="true"> ↗</span><span class="ht-visually-hidden"> {}</span></a>',
+        url,
+        notice,
+        text,
+        notice,
+    )
 
 
 class LabelledSplitDateTime(admin_widgets.AdminSplitDateTime):
@@ -72,6 +91,45 @@ class HistoryTranslationAdmin(ReadableHistoryAdmin, TabbedTranslationAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
 
+# --- The change note ---------------------------------------------------------------------------
+
+CHANGE_NOTE_FIELD = "change_reason"
+
+
+class ChangeNoteForm(forms.ModelForm):
+    """A form with an optional note for the history: what the editor changed, and why."""
+
+    change_reason = forms.CharField(
+        label=_("What did you change? (optional)"),
+        required=False,
+        max_length=100,  # simple-history's history_change_reason
+        help_text=_("Kept in the history beside your change, for the other editors."),
+    )
+
+
+class ChangeNoteAdmin(admin.ModelAdmin):
+    """Its form ends with "Your change", the note that the history keeps beside the change.
+
+    `form` must be a ChangeNoteForm. The note is placed last, in its own section, whether the
+    admin names its fieldsets or lets Django list the fields.
+    """
+
+    form = ChangeNoteForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = []
+        for legend, options in super().get_fieldsets(request, obj):
+            fields = [f for f in options.get("fields", []) if f != CHANGE_NOTE_FIELD]
+            fieldsets.append((legend, {**options, "fields": fields}))
+        return [*fieldsets, (_("Your change"), {"fields": [CHANGE_NOTE_FIELD]})]
+
+    def save_model(self, request, obj, form, change):
+        note = form.cleaned_data.get(CHANGE_NOTE_FIELD)
+        if note:
+            obj._change_reason = note
+        super().save_model(request, obj, form, change)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Reference data that a command loads: editors may look, not change."""
 
@@ -104,6 +162,8 @@ RICH_TEXT_EXTENSIONS = {
     "Blockquote": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
     "History": True,
+    # django-prose-editor turns the browser's spelling check off by default: editors want it.
+    "NoSpellCheck": False,
 }
 
 
@@ -141,6 +201,12 @@ class RichTextWidget(AdminProseEditorWidget):
         widget_attrs.pop(f"data-django-prose-editor-{self.preset}", None)
         widget_attrs["data-ht-prose-editor"] = json.dumps(self.get_config(), separators=(",", ":"))
         widget_attrs["data-ht-prose-editor-module"] = static("django_prose_editor/editor.js")
+        # The browser checks the spelling in the field's own language (body_fr: French); the
+        # editor's writing area takes both attributes from the text area.
+        code = name.rsplit("_", 1)[-1]
+        if code in LANGUAGE_CODES:
+            widget_attrs.setdefault("lang", code)
+        widget_attrs["spellcheck"] = "true"
         return context
 
 

@@ -5,11 +5,16 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import staff_views, views
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
     # admin.site is healing_together.admin_site.StaffAdminSite: sign-in with a second factor.
+    path(
+        "admin/my-email-language/",
+        admin.site.admin_view(staff_views.email_language),
+        name="staff_email_language",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

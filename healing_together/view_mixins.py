@@ -8,6 +8,7 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -74,7 +75,8 @@ class PrivatePreviewMixin:
     """A staff preview: the public template, never cached, never indexed.
 
     Only for staff the admin itself would let in (two factors, a session within its time) who
-    hold `preview_permission`; anyone else gets `not_found_message` as a 404.
+    hold `preview_permission`; anyone else gets `not_found_message` as a 404. The page offers
+    "Back to editing": `edit_url`, the object's form in the admin.
     """
 
     preview_permission = None
@@ -86,9 +88,14 @@ class PrivatePreviewMixin:
         refused = staff_access_response(request, self.preview_permission, self.not_found_message)
         return refused or super().dispatch(request, *args, **kwargs)
 
+    def get_edit_url(self):
+        opts = self.object._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object.pk])
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        response = self.render_to_response(self.get_context_data(object=self.object))
+        context = self.get_context_data(object=self.object, edit_url=self.get_edit_url())
+        response = self.render_to_response(context)
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response

@@ -3,7 +3,6 @@
 The CSV export and import pages come from csv_views.GroupCSVMixin.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.utils import timezone, translation
@@ -12,7 +11,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from healing_together.admin import HistoryTranslationAdmin, RichTextWidget
+from healing_together.admin import (
+    ChangeNoteAdmin,
+    ChangeNoteForm,
+    HistoryTranslationAdmin,
+    RichTextWidget,
+)
 from healing_together.i18n import LANGUAGE_CODES, first_translation
 
 from ..fieldsets import group_sections
@@ -26,15 +30,8 @@ from .notices import group_warnings, published_warning
 RICH_TEXT_FIELDS = {f"description_{code}" for code, _name in settings.LANGUAGES}
 
 
-class GroupAdminForm(forms.ModelForm):
-    """The group form: descriptions as sanitised HTML, and an optional reason for the history."""
-
-    change_reason = forms.CharField(
-        label=_("What did you change? (optional)"),
-        required=False,
-        max_length=100,
-        help_text=_("Kept in the history beside your change, for the other editors."),
-    )
+class GroupAdminForm(ChangeNoteForm):
+    """The group form: descriptions as sanitised HTML, and an optional note for the history."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +51,7 @@ class GroupAdminForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class GroupAdmin(GroupCSVMixin, HistoryTranslationAdmin):
+class GroupAdmin(GroupCSVMixin, ChangeNoteAdmin, HistoryTranslationAdmin):
     form = GroupAdminForm
     # What needs an editor's eye first, few enough to fit 1280 px beside the sidebar and the
     # filters (kind, attendance and demo data are filters; the organisation is searched).
@@ -93,10 +90,7 @@ class GroupAdmin(GroupCSVMixin, HistoryTranslationAdmin):
     actions = ["mark_verified_today", "export_selected_csv"]
     history_list_display = ["status", "published", "last_verified"]
     change_list_template = "admin/directory/group/change_list.html"
-    fieldsets = [
-        *((legend, {"fields": names}) for legend, names in group_sections()),
-        (_("Your change"), {"fields": ["change_reason"]}),
-    ]
+    fieldsets = [(legend, {"fields": names}) for legend, names in group_sections()]
 
     # --- the list: rejected proposals stay in the review queue; the stale, most overdue first ---
 
@@ -166,9 +160,6 @@ class GroupAdmin(GroupCSVMixin, HistoryTranslationAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        reason = form.cleaned_data.get("change_reason")
-        if reason:
-            obj._change_reason = reason
         super().save_model(request, obj, form, change)
         warning = published_warning(obj)
         if warning:

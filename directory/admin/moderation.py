@@ -15,11 +15,12 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from healing_together.admin import new_tab_link
 from healing_together.i18n import first_translation, language_name_in_sentence
 
 from .. import moderation
@@ -184,13 +185,11 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("links"))
     def links(self, obj):
-        return format_html_join(
-            " · ",
-            '<a href="{}">{}</a>',
-            [
-                (moderation.preview_url(obj), _("View preview on site")),
-                (reverse("admin:directory_group_change", args=[obj.pk]), _("Edit the listing")),
-            ],
+        return format_html(
+            '{} · <a href="{}">{}</a>',
+            new_tab_link(moderation.preview_url(obj), _("View preview on site")),
+            reverse("admin:directory_group_change", args=[obj.pk]),
+            _("Edit the listing"),
         )
 
     # --- approve and reject ---

@@ -7,6 +7,7 @@ from django.contrib import admin
 
 from healing_together.admin import (
     ADMIN_CSS,
+    ChangeNoteAdmin,
     HistoryTranslationAdmin,
     ReadOnlyAdmin,
     ReadOnlyTranslationAdmin,
@@ -32,7 +33,7 @@ from ..models import (
 
 
 @admin.register(Network)
-class NetworkAdmin(HistoryTranslationAdmin):
+class NetworkAdmin(ChangeNoteAdmin, HistoryTranslationAdmin):
     list_display = ["name", "kind", "website", "phone", "retrieved"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "municipalities__name_nl", "municipalities__name_fr"]

@@ -3,6 +3,7 @@
 from django import template
 
 from healing_together import dashboard
+from healing_together.admin import new_tab_link as _new_tab_link
 
 register = template.Library()
 
@@ -35,3 +36,9 @@ def field_value(record, name):
     except FieldDoesNotExist:
         return getattr(record, name, "")
     return display_for_field(getattr(record, name), field, "—")
+
+
+@register.simple_tag
+def new_tab_link(url, text):
+    """A link that opens in a new tab and says so (healing_together.admin.new_tab_link)."""
+    return _new_tab_link(url, text)

@@ -9,6 +9,10 @@
 // and its paragraph/heading choices in English, so they are translated here through Django's
 // JavaScript catalog (the admin's jsi18n, loaded before this module); its dialogs (the link's
 // "URL", "Title", "Update"…) ask that catalog themselves.
+//
+// The writing area checks the spelling in the field's language (the text area's lang, set by
+// the server: body_fr → fr), and what is pasted from Word arrives as the editor's own
+// headings, lists and links (cleanPastedHTML below).
 
 const SELECTOR = "textarea[data-ht-prose-editor]";
 const started = new WeakSet();
@@ -72,6 +76,121 @@ function translateMenu(wrapper, editingArea) {
   }).observe(wrapper, { childList: true, subtree: true });
 }
 
+// --- Pasting from Word ------------------------------------------------------------------------
+//
+// Word puts its lists on the clipboard as paragraphs (class MsoListParagraph…, style
+// "mso-list:l0 level2 lfo1") that start with a typed marker ("·", "o", "1.", "a)") in a span
+// marked "mso-list:Ignore"; its headings are h1–h6, its blank lines paragraphs of &nbsp;. Here
+// the lists become real <ul>/<ol> (nested by level), h1 becomes h2 and h4–h6 become h3 (the
+// levels editors may use), and blank paragraphs and Word's own markup go. The editor's schema
+// keeps only what it knows of the rest (bold, italic, links) and the server sanitises again.
+
+const WORD_LIST = /mso-list:\s*(l\d+)\s+level(\d+)/i;
+const WORD_LIST_MARKER = /mso-list:\s*ignore/i;
+const ORDERED_MARKER = /^\(?([0-9]+|[a-z]|[ivxlcdm]+)[.)]$/i;
+const HEADING_LEVELS = { H1: "h2", H2: "h2", H3: "h3", H4: "h3", H5: "h3", H6: "h3" };
+
+function renamed(element, tagName) {
+  const replacement = element.ownerDocument.createElement(tagName);
+  replacement.append(...element.childNodes);
+  element.replaceWith(replacement);
+  return replacement;
+}
+
+// {level, ordered} for a Word list paragraph (its marker removed), else null.
+function wordListItem(paragraph) {
+  const style = paragraph.getAttribute("data-word-style") || "";
+  const match = WORD_LIST.exec(style);
+  if (!match && !/^MsoListParagraph/i.test(paragraph.className)) return null;
+  let marker = "";
+  for (const span of paragraph.querySelectorAll("span[data-word-style]")) {
+    if (WORD_LIST_MARKER.test(span.getAttribute("data-word-style"))) {
+      marker = span.textContent.replace(/[\s\u00a0]+/g, "");
+      span.remove();
+      break;
+    }
+  }
+  return { level: match ? Number(match[2]) : 1, ordered: ORDERED_MARKER.test(marker) };
+}
+
+// Consecutive list paragraphs → lists, nested by their level.
+function buildLists(doc, items) {
+  const roots = [];
+  const open = []; // [{list, level}], innermost last
+  for (const { paragraph, level, ordered } of items) {
+    while (open.length && open.at(-1).level > level) open.pop();
+    if (!open.length || open.at(-1).level < level) {
+      const list = doc.createElement(ordered ? "ol" : "ul");
+      const parent = open.at(-1);
+      if (parent) (parent.list.lastElementChild || parent.list).append(list);
+      else roots.push(list);
+      open.push({ list, level });
+    }
+    const item = doc.createElement("li");
+    item.append(renamed(paragraph, "p"));
+    open.at(-1).list.append(item);
+  }
+  return roots;
+}
+
+function isBlank(element) {
+  return !element.querySelector("img") && !element.textContent.replace(/[\s\u00a0]+/g, "");
+}
+
+// The parsed clipboard shares the page's Content-Security-Policy, which refuses inline styles:
+// Word's are renamed before parsing (read, never applied) and its <style> elements dropped.
+function withoutInlineStyles(html) {
+  return html
+    .replace(/<style[\s\S]*?<\/style\s*>/gi, "")
+    .replace(/(<[a-z][^>]*?\s)style\s*=/gi, "$1data-word-style=");
+}
+
+export function cleanPastedHTML(html) {
+  const doc = new DOMParser().parseFromString(withoutInlineStyles(html), "text/html");
+  const body = doc.body;
+  // Word's comments (<!--[if !supportLists]-->…) and its own elements (<o:p>).
+  const comments = doc.createTreeWalker(body, NodeFilter.SHOW_COMMENT);
+  const found = [];
+  while (comments.nextNode()) found.push(comments.currentNode);
+  for (const comment of found) comment.remove();
+  for (const element of [...body.querySelectorAll("*")]) {
+    if (element.tagName.includes(":")) element.replaceWith(...element.childNodes);
+  }
+  for (const heading of body.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+    if (HEADING_LEVELS[heading.tagName] !== heading.tagName.toLowerCase()) {
+      renamed(heading, HEADING_LEVELS[heading.tagName]);
+    }
+  }
+  // Runs of list paragraphs, each run made into its lists in its place.
+  for (const paragraph of [...body.querySelectorAll("p")]) {
+    if (!paragraph.isConnected || paragraph.closest("li")) continue;
+    const run = [];
+    let node = paragraph;
+    while (node) {
+      if (node.nodeType === Node.TEXT_NODE && !node.textContent.trim()) {
+        node = node.nextSibling;
+        continue;
+      }
+      const item = node.tagName === "P" && wordListItem(node);
+      if (!item) break;
+      run.push({ paragraph: node, ...item });
+      node = node.nextSibling;
+    }
+    if (!run.length) continue;
+    const marker = doc.createComment("list");
+    paragraph.before(marker);
+    marker.replaceWith(...buildLists(doc, run));
+  }
+  for (const paragraph of [...body.querySelectorAll("p")]) {
+    if (isBlank(paragraph)) paragraph.remove();
+  }
+  for (const element of body.querySelectorAll("[class], [data-word-style]")) {
+    element.removeAttribute("class");
+    element.removeAttribute("data-word-style");
+  }
+  return body.innerHTML;
+}
+
 async function start(textarea) {
   if (started.has(textarea) || textarea.id.includes("__prefix__")) return;
   started.add(textarea);
@@ -94,6 +213,10 @@ async function start(textarea) {
     extensions,
     content: textarea.value,
     injectCSS: false,
+    editorProps: {
+      attributes: { spellcheck: "true", ...(textarea.lang ? { lang: textarea.lang } : {}) },
+      transformPastedHTML: cleanPastedHTML,
+    },
     onUpdate({ editor }) {
       const html = editor.getHTML();
       // An editor with nothing in it still holds one empty paragraph: store nothing.
