@@ -63,6 +63,23 @@ def clean_code(value):
     return token
 
 
+class CodeForm(forms.Form):
+    """The code an authenticator app shows now: at sign-in, and to confirm a new app."""
+
+    otp_token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("The 6-digit code your authenticator app shows now for Healing Together."),
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+        error_messages={"required": _("Enter the 6-digit code from your authenticator app.")},
+    )
+
+    def clean_otp_token(self):
+        return clean_code(self.cleaned_data["otp_token"])
+
+
 class StaffAuthenticationForm(AdminAuthenticationForm):
     """Username, password and the current code of the person's authenticator app.
 
@@ -80,18 +97,8 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
         ),
     }
 
-    otp_token = forms.CharField(
-        label=_("Code from your authenticator app"),
-        help_text=_("The 6-digit code your authenticator app shows now for Healing Together."),
-        strip=True,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
-        ),
-        error_messages={"required": _("Enter the 6-digit code from your authenticator app.")},
-    )
-
-    def clean_otp_token(self):
-        return clean_code(self.cleaned_data["otp_token"])
+    otp_token = CodeForm.base_fields["otp_token"]
+    clean_otp_token = CodeForm.clean_otp_token
 
     def clean(self):
         if "otp_token" not in self.cleaned_data:

@@ -8,7 +8,6 @@ password and the new code, so a link alone never opens the admin. Every page is 
 language of the link; a bad link gets a page that says what to do, never an error.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import login
@@ -22,26 +21,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import onboarding
-from .admin_site import clean_code
+from .admin_site import CodeForm
 from .public_forms import client_address_block, over_limit
 
 PASSWORD_SET_IN_SESSION = "ht_enrol_password_set"  # noqa: S105 (a session key)
 TEMPLATE = "admin/onboarding/enrol.html"
-
-
-class CodeForm(forms.Form):
-    otp_token = forms.CharField(
-        label=_("Code from your authenticator app"),
-        help_text=_("The 6-digit code your authenticator app shows now for Healing Together."),
-        strip=True,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
-        ),
-        error_messages={"required": _("Enter the 6-digit code from your authenticator app.")},
-    )
-
-    def clean_otp_token(self):
-        return clean_code(self.cleaned_data["otp_token"])
 
 
 def too_many_tries(request, user):

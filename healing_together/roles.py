@@ -22,9 +22,17 @@ from dataclasses import dataclass, field
 
 from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext_lazy as _
 
 EDITOR = "Editor"
 SUBSCRIBER_DATA = "Subscriber data"
+# The groups keep these names in the database; people read them in their language.
+ROLE_LABELS = {EDITOR: _("Editor"), SUBSCRIBER_DATA: _("Subscriber data")}
+
+
+def role_label(group):
+    """A group's name as a person reads it: the role in their language, else the name."""
+    return ROLE_LABELS.get(group.name, group.name)
 
 # Apps whose models are content that editors write and keep accurate.
 EDITOR_CONTENT_APPS = frozenset({"articles", "directory", "proposals"})

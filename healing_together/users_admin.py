@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import onboarding
-from .roles import EDITOR
+from .roles import EDITOR, role_label
 
 User = get_user_model()
 
@@ -45,11 +45,16 @@ def free_username(email):
     return candidate
 
 
+class RolesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return role_label(obj)
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    groups = forms.ModelMultipleChoiceField(
+    groups = RolesField(
         label=_("Roles"),
         queryset=Group.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,

@@ -91,6 +91,13 @@ def test_invitation_in_dutch_says_u(admin_client):
     assert "Open deze link om uw wachtwoord te kiezen" in message.body
 
 
+def test_the_invite_form_names_the_roles_in_the_editors_language(admin_client):
+    page = admin_client.get(INVITE, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Redacteur" in page
+    assert "Gegevens van abonnees" in page
+    assert ">Editor<" not in page.replace(" ", "")
+
+
 def test_the_invite_button_is_on_the_user_list_for_superusers(admin_client):
     page = admin_client.get("/admin/auth/user/").content.decode()
     assert f'href="{INVITE}"' in page
