@@ -127,6 +127,7 @@ class ChangeNoteAdmin(admin.ModelAdmin):
         note = form.cleaned_data.get(CHANGE_NOTE_FIELD)
         if note:
             obj._change_reason = note
+            obj._change_note_typed = True  # a version even if nothing else changed (history.py)
         super().save_model(request, obj, form, change)
 
 

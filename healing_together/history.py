@@ -58,7 +58,8 @@ class HistoricalRecords(SimpleHistoricalRecords):
             manager = getattr(instance, self.manager_name)
             previous = manager.using(using).order_by("-history_date", "-history_id").first()
             values, m2m = current_version(manager.model, instance)
-            if same_version(manager.model, previous, values, m2m):
+            typed_note = getattr(instance, "_change_note_typed", False)
+            if same_version(manager.model, previous, values, m2m) and not typed_note:
                 return
         super().create_historical_record(instance, history_type, using=using)
 

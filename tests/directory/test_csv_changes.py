@@ -12,15 +12,14 @@ from django.utils.translation import ngettext
 from directory.models import Group
 from tests.factories import make_group
 
-from .test_csv_io import (  # noqa: F401 - _english_admin: the admin in English by default
-    _english_admin,
+from .test_csv_io import (
     errors_of,
     rich_group,
     upload,
 )
 from .test_csv_labels import export_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 RICH = (
     '<h2>Voor wie</h2><p>Iedereen &amp; <a href="https://example.org">wie wil</a>.</p>'

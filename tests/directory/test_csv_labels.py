@@ -10,10 +10,9 @@ from directory.csv.table import columns
 from directory.models import Group
 from tests.factories import make_group
 
-from .test_csv_io import (  # noqa: F401 - _english_admin: the admin in English by default
+from .test_csv_io import (
     EXPORT,
     MINIMAL,
-    _english_admin,
     errors_of,
     new_row,
     rows_of,
@@ -21,7 +20,7 @@ from .test_csv_io import (  # noqa: F401 - _english_admin: the admin in English 
     upload,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 
 def export_in(client, language, **params):

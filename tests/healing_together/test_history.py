@@ -216,6 +216,14 @@ def test_saves_that_change_nothing_write_no_version(editor_client, reference):
     assert article.history.count() == count
 
 
+def test_a_save_with_only_a_change_note_keeps_the_note(editor_client, reference):
+    group = make_group()
+    count = group.history.count()
+    post_change(editor_client, group, change_reason="Gebeld: alles klopt nog")
+    assert group.history.count() == count + 1
+    assert group.history.latest().history_change_reason == "Gebeld: alles klopt nog"
+
+
 def test_a_csv_import_writes_versions_only_for_the_groups_it_changed(admin_client, reference):
     same, changed = make_group(), make_group()
     before = {group.pk: group.history.count() for group in (same, changed)}
