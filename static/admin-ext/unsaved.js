@@ -6,7 +6,8 @@
 // - five minutes before the session would end for inactivity, a notice says so, with a button
 //   to stay signed in; ten minutes before its total time is up, a notice says when, and asks
 //   to save (that time cannot be extended);
-// - on a form, what is typed is kept in this browser (localStorage) until the form is saved;
+// - on a form, what is typed or chosen (the pickers too) is kept in this browser (localStorage)
+//   until the form is saved;
 //   coming back to the form offers it again ("Restore" / "Discard"). Signing out on purpose
 //   removes every draft, so nothing is left on a shared computer.
 // Without JavaScript none of this runs, and a form saved after the session ended is still kept
@@ -149,16 +150,30 @@
   function kept(element) {
     if (!element.name || element.disabled || element.name === "csrfmiddlewaretoken") return false;
     if (element.tagName === "TEXTAREA") return true;
-    if (element.tagName === "SELECT") return !element.multiple;
+    if (element.tagName === "SELECT") return !(element.multiple && element.id.endsWith("_from"));
     return !["hidden", "file", "password", "submit", "button", "reset", "image"].includes(
       element.type,
     );
+  }
+
+  // Django's two-box pickers (audiences, topics…): what is chosen is every code in the
+  // "chosen" box, selected or not (SelectBox keeps them, also those a filter hides).
+  const picker = (element) =>
+    element.multiple && element.id.endsWith("_to") && window.SelectBox && SelectBox.cache[element.id];
+
+  function chosen(element) {
+    if (picker(element)) return SelectBox.cache[element.id].map((option) => option.value).sort();
+    return [...element.selectedOptions].map((option) => option.value).sort();
   }
 
   function values() {
     const found = {};
     for (const element of form.elements) {
       if (!kept(element)) continue;
+      if (element.tagName === "SELECT" && element.multiple) {
+        found[element.name] = chosen(element);
+        continue;
+      }
       let value = element.value;
       if (element.type === "checkbox" || element.type === "radio") {
         value = element.checked ? element.value : null;
@@ -167,6 +182,27 @@
       (found[element.name] ||= []).push(value);
     }
     return found;
+  }
+
+  function choose(element, wanted) {
+    if (!picker(element)) {
+      for (const option of element.options) option.selected = wanted.includes(option.value);
+      return;
+    }
+    const to = element.id;
+    const from = to.slice(0, -"_to".length) + "_from";
+    SelectBox.filter(from, "");
+    SelectBox.filter(to, "");
+    const pick = (id, yes) => {
+      for (const option of document.getElementById(id).options) option.selected = yes(option.value);
+    };
+    pick(from, (value) => wanted.includes(value));
+    SelectBox.move(from, to);
+    pick(to, (value) => !wanted.includes(value));
+    SelectBox.move(to, from);
+    SelectBox.sort(to);
+    SelectBox.redisplay(to);
+    if (window.SelectFilter) SelectFilter.refresh_icons(to.slice(0, -"_to".length));
   }
 
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -193,8 +229,10 @@
       }
     }, 800);
   }
-  form.addEventListener("input", keepDraft);
-  form.addEventListener("change", keepDraft);
+  // Typing, choosing, and the pickers' arrows (which move codes without a change event).
+  for (const type of ["input", "change", "click", "dblclick", "keyup"]) {
+    form.addEventListener(type, keepDraft);
+  }
   form.addEventListener("submit", () => {
     clearTimeout(timer);
     localStorage.removeItem(key);
@@ -204,7 +242,9 @@
     for (const element of form.elements) {
       if (!kept(element)) continue;
       const wanted = fields[element.name] || [];
-      if (element.type === "checkbox" || element.type === "radio") {
+      if (element.tagName === "SELECT" && element.multiple) {
+        choose(element, wanted);
+      } else if (element.type === "checkbox" || element.type === "radio") {
         element.checked = wanted.includes(element.value);
       } else if (wanted.length) {
         element.value = wanted[0];

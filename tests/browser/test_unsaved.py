@@ -23,11 +23,17 @@ def look(page, name):
 def test_a_draft_is_kept_in_the_browser_and_offered_back(
     browser, live_server, editor, otp_login, settings
 ):
-    group = make_group(name_nl="Praatgroep Gent")
+    from directory.models import Audience
+
+    group = make_group(name_nl="Praatgroep Gent", audiences=["parents"])
+    caregivers = str(Audience.objects.get(slug="caregivers").pk)
     context, page, _key = editor_page(browser, live_server, editor, otp_login, settings, "nl-BE")
     form_url = f"{live_server.url}/admin/directory/group/{group.pk}/change/"
     page.goto(form_url)
     page.fill("#id_name_nl", "Praatgroep Gent-Centrum")
+    # A code chosen in the audiences picker (its arrow button moves it; no change event).
+    page.select_option("#id_audiences_from", caregivers)
+    page.click("#id_audiences_add")
     page.wait_for_timeout(1200)  # the draft is written after a short pause in typing
     page.goto(f"{live_server.url}/admin/")  # away without saving
 
@@ -38,12 +44,16 @@ def test_a_draft_is_kept_in_the_browser_and_offered_back(
     assert page.locator("#id_name_nl").input_value() == "Praatgroep Gent"
     assert axe_violations(page) == []
     look(page, "draft-offer")
+    assert page.locator("#id_audiences_to option").count() == 1
     offer.get_by_role("button", name="Terugzetten").click()
     assert page.locator("#id_name_nl").input_value() == "Praatgroep Gent-Centrum"
+    assert page.locator(f"#id_audiences_to option[value='{caregivers}']").count() == 1
+    assert page.locator("#id_audiences_to option").count() == 2
 
     follow(page.locator("input[name=_save]"))
     group.refresh_from_db()
     assert group.name_nl == "Praatgroep Gent-Centrum"
+    assert set(group.audiences.values_list("slug", flat=True)) == {"parents", "caregivers"}
     page.goto(form_url)  # saved: no draft is offered any more
     page.locator("#id_name_nl").wait_for()
     assert page.locator(".ht-draft-offer").count() == 0
