@@ -10,9 +10,11 @@ from directory.management.commands.load_reference import municipality_positions
 from directory.models import (
     Audience,
     Group,
+    Helpline,
     Municipality,
     Network,
     Organisation,
+    Platform,
     PostalCode,
     Province,
     Region,
@@ -267,3 +269,14 @@ def expire_staff_session(client):
 
     now = time.time()
     set_staff_session_times(client, now - 3600, now - settings.STAFF_SESSION_IDLE_SECONDS - 5)
+
+
+def remove_reference_data():
+    """Undo `load_reference` done outside a test's transaction (a module fixture), its history
+    included: the historical records of the networks and platforms deleted here would
+    otherwise stay for the rest of the session, as deletes that other tests (Recently deleted)
+    would list."""
+    for model in (Network, Platform, Helpline, PostalCode, Municipality, Province, Region):
+        model.objects.all().delete()
+        if hasattr(model, "history"):
+            model.history.all().delete()

@@ -17,17 +17,11 @@ from django.utils import translation
 
 from directory.models import (
     Group,
-    Helpline,
     Municipality,
-    Network,
-    Platform,
-    PostalCode,
-    Province,
-    Region,
 )
 from healing_together.cache import content_version
 from healing_together.templatetags.ht import distance
-from tests.factories import make_group
+from tests.factories import make_group, remove_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +35,7 @@ def belgium(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
         yield
-        for model in (Network, Platform, Helpline, PostalCode, Municipality, Province, Region):
-            model.objects.all().delete()
+        remove_reference_data()
 
 
 def group_in(code, **fields):

@@ -6,7 +6,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from directory.models import Helpline, Municipality, Network, Platform, PostalCode, Province, Region
+from directory.models import Helpline, Municipality, Network, PostalCode, Province, Region
+from tests.factories import remove_reference_data
 
 REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "reference"
 
@@ -16,8 +17,7 @@ def loaded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
         yield
-        for model in (Network, Platform, Helpline, PostalCode, Municipality, Province, Region):
-            model.objects.all().delete()
+        remove_reference_data()
 
 
 @pytest.mark.django_db

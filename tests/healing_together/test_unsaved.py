@@ -56,7 +56,7 @@ def test_a_save_after_the_session_ended_is_kept_through_the_sign_in(
     assert group.name_nl == "Oude naam"
     assert admin_client.session[SESSION_KEPT_POST]["path"] == url
     login_page = admin_client.get(response["Location"]).content.decode()
-    assert "Wat u typte, is niet verloren" in login_page  # the admin speaks Dutch first
+    assert "What you typed was not lost" in login_page
 
     otp_login(admin_client, admin_user)  # signing in keeps the session's data
     page = admin_client.get("/admin/unsaved/")
@@ -95,7 +95,7 @@ def test_kept_changes_are_only_given_back_to_the_person_who_typed_them(
     otp_login(admin_client, someone_else)
     response = admin_client.get("/admin/unsaved/", follow=True)
     assert "Geheime wijziging" not in response.content.decode()
-    assert "Er wachten geen niet-opgeslagen wijzigingen op u." in response.content.decode()
+    assert "There are no unsaved changes waiting for you" in response.content.decode()
 
 
 def test_a_form_posted_after_the_browser_was_closed_is_kept_too(admin_user, reference, otp_login):
