@@ -34,6 +34,7 @@ def role_label(group):
     """A group's name as a person reads it: the role in their language, else the name."""
     return ROLE_LABELS.get(group.name, group.name)
 
+
 # Apps whose models are content that editors write and keep accurate.
 EDITOR_CONTENT_APPS = frozenset({"articles", "directory", "proposals"})
 # Reference data editors may read but never change: (app label, model name).
