@@ -29,6 +29,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .admin_site import confirmed_totp_devices
+
 logger = logging.getLogger(__name__)
 
 SALT = "healing_together.enrolment"
@@ -63,13 +65,9 @@ def language_codes():
     return [code for code, _name in settings.LANGUAGES]
 
 
-def confirmed_devices(user):
-    return TOTPDevice.objects.filter(user=user, confirmed=True)
-
-
 def fingerprint(user):
     """What a link is tied to: it changes once the account signs in or confirms an app."""
-    devices = ",".join(str(pk) for pk in confirmed_devices(user).order_by("pk").values_list("pk"))
+    devices = ",".join(str(pk) for pk in confirmed_totp_devices(user).values_list("pk"))
     state = f"{user.pk}|{user.last_login}|{user.is_active}|{devices}"
     return salted_hmac(SALT, state, algorithm="sha256").hexdigest()[:24]
 

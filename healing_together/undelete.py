@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 
 from healing_together.history import (
     history_model_of,
-    load_m2m,
     m2m_fields,
     one_entry_per_save,
+    recorded_m2m,
     restore_reason,
 )
 from healing_together.history_display import translated_originals
@@ -197,9 +197,9 @@ def _restore_one(record, user):
         type(obj)._base_manager.filter(pk=obj.pk).update(**originals)
         for name, value in originals.items():
             setattr(obj, name, value)
-    load_m2m(type(version), [version])
+    recorded = recorded_m2m(version)
     for field in m2m_fields(type(version)):
-        pks = version._ht_m2m[field.name]
+        pks = recorded[field.name]
         existing = field.related_model._base_manager.filter(pk__in=pks)
         getattr(obj, field.name).set(existing)
     return obj
